@@ -1,0 +1,384 @@
+//! Diagnostics: what every stage reports about a user's files.
+//!
+//! A [`Diagnostic`] names a rule of the catalogue, a location in a source file
+//! and a message. Stages push diagnostics and keep going; nothing here prints.
+//! Locations are byte spans into a [`SourceFile`] held by [`Sources`], turned
+//! into 1-based line and column (in characters) only when reported, so a
+//! stage never needs more than the file id it is already holding.
+//!
+//! The output formats of `cpo check` live in [`format`].
+
+pub mod format;
+
+use std::ops::Range;
+
+use serde::Serialize;
+
+pub use crate::check::catalogue::{Rule, Severity};
+
+/// Index of a file in [`Sources`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FileId(pub u32);
+
+/// A place in a source file: the file and a byte range of its text.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Loc {
+    pub file: FileId,
+    pub span: Range<usize>,
+}
+
+impl Loc {
+    pub fn new(file: FileId, span: Range<usize>) -> Loc {
+        Loc { file, span }
+    }
+
+    /// The start of a file: for findings about a file as a whole.
+    pub fn file_start(file: FileId) -> Loc {
+        Loc { file, span: 0..0 }
+    }
+}
+
+/// One text file of a repository, as read (from the work tree or a git
+/// revision). `path` is relative to the repository root with `/` separators,
+/// exactly as reported to users.
+#[derive(Debug)]
+pub struct SourceFile {
+    pub path: String,
+    pub text: String,
+    line_starts: Vec<usize>,
+}
+
+impl SourceFile {
+    pub fn new(path: String, text: String) -> SourceFile {
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        SourceFile {
+            path,
+            text,
+            line_starts,
+        }
+    }
+
+    /// 1-based line and column (counted in characters) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
+        let start = self.line_starts[line];
+        let column = match self.text.get(start..offset) {
+            Some(prefix) => prefix.chars().count(),
+            // An offset inside a multi-byte character: count up to it.
+            None => self.text[start..]
+                .char_indices()
+                .take_while(|(i, _)| start + i < offset)
+                .count(),
+        };
+        (line + 1, column + 1)
+    }
+
+    /// Byte range of the 1-based line `line`, without its newline.
+    pub fn line_span(&self, line: usize) -> Range<usize> {
+        let start = self.line_starts[line - 1];
+        let end = self
+            .line_starts
+            .get(line)
+            .map_or(self.text.len(), |&next| next - 1);
+        let end = if self.text[start..end].ends_with('\r') {
+            end - 1
+        } else {
+            end
+        };
+        start..end
+    }
+
+    /// Byte offset of the start of the 1-based line `line` (clamped).
+    pub fn line_start(&self, line: usize) -> usize {
+        let idx = line.saturating_sub(1).min(self.line_starts.len() - 1);
+        self.line_starts[idx]
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+}
+
+/// Every file a run has read, so that diagnostics can be located and shown
+/// with their source line.
+#[derive(Debug, Default)]
+pub struct Sources {
+    files: Vec<SourceFile>,
+}
+
+impl Sources {
+    pub fn add(&mut self, path: impl Into<String>, text: impl Into<String>) -> FileId {
+        let id = FileId(self.files.len() as u32);
+        self.files.push(SourceFile::new(path.into(), text.into()));
+        id
+    }
+
+    pub fn get(&self, id: FileId) -> &SourceFile {
+        &self.files[id.0 as usize]
+    }
+
+    pub fn find(&self, path: &str) -> Option<FileId> {
+        self.files
+            .iter()
+            .position(|f| f.path == path)
+            .map(|i| FileId(i as u32))
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
+        self.files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (FileId(i as u32), f))
+    }
+
+    /// `path:line:col` of a location, for messages and provenance.
+    pub fn describe(&self, loc: &Loc) -> String {
+        let file = self.get(loc.file);
+        let (line, col) = file.line_col(loc.span.start);
+        format!("{}:{line}:{col}", file.path)
+    }
+}
+
+/// One finding about a user's files.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub rule: Rule,
+    /// The rule's default severity until [`Lints`] are applied.
+    pub severity: Severity,
+    pub loc: Loc,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn new(rule: Rule, loc: Loc, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            rule,
+            severity: rule.default_severity(),
+            loc,
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Diagnostic {
+        self.help = Some(help.into());
+        self
+    }
+}
+
+/// A diagnostic with its location resolved to file, line and column: the
+/// shape of SPEC §5's JSON output and the input of every format.
+#[derive(Debug, Clone, Serialize)]
+pub struct Located<'a> {
+    pub rule: Rule,
+    pub severity: Severity,
+    pub file: &'a str,
+    pub line: usize,
+    pub column: usize,
+    pub message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<&'a str>,
+    #[serde(skip)]
+    pub span: Range<usize>,
+    #[serde(skip)]
+    pub file_id: FileId,
+}
+
+/// The outcome of a check: the diagnostics (severities final, sorted) and the
+/// sources they point into.
+#[derive(Debug)]
+pub struct Report<'a> {
+    pub sources: &'a Sources,
+    pub diagnostics: Vec<Diagnostic>,
+    /// How many files were read and checked.
+    pub files: usize,
+}
+
+impl Report<'_> {
+    pub fn errors(&self) -> usize {
+        self.count(Severity::Error)
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.count(Severity::Warning)
+    }
+
+    fn count(&self, severity: Severity) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == severity)
+            .count()
+    }
+
+    pub fn located(&self) -> impl Iterator<Item = Located<'_>> {
+        self.diagnostics.iter().map(|d| {
+            let file = self.sources.get(d.loc.file);
+            let (line, column) = file.line_col(d.loc.span.start);
+            Located {
+                rule: d.rule,
+                severity: d.severity,
+                file: &file.path,
+                line,
+                column,
+                message: &d.message,
+                help: d.help.as_deref(),
+                span: d.loc.span.clone(),
+                file_id: d.loc.file,
+            }
+        })
+    }
+}
+
+/// How `[lints]` (and `--deny warnings`) change the rules' severities.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    /// The rule reports nothing.
+    Allow,
+    /// Findings are warnings.
+    Warn,
+    /// Findings are errors.
+    Deny,
+}
+
+/// Severity policy of one run.
+#[derive(Debug, Clone, Default)]
+pub struct Lints {
+    levels: std::collections::HashMap<Rule, Level>,
+    pub deny_warnings: bool,
+}
+
+impl Lints {
+    pub fn set(&mut self, rule: Rule, level: Level) {
+        self.levels.insert(rule, level);
+    }
+
+    /// The final severity of a finding of `rule`, or `None` when it is allowed.
+    pub fn severity(&self, rule: Rule) -> Option<Severity> {
+        let severity = match self.levels.get(&rule) {
+            Some(Level::Allow) => return None,
+            Some(Level::Warn) => Severity::Warning,
+            Some(Level::Deny) => Severity::Error,
+            None => rule.default_severity(),
+        };
+        if self.deny_warnings {
+            Some(Severity::Error)
+        } else {
+            Some(severity)
+        }
+    }
+
+    /// Apply the policy: drop allowed findings, set severities, sort by
+    /// file and position, and drop exact duplicates (a base problem seen
+    /// through several centres is reported once).
+    pub fn apply(&self, sources: &Sources, diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+        let mut out: Vec<Diagnostic> = diagnostics
+            .into_iter()
+            .filter_map(|mut d| {
+                d.severity = self.severity(d.rule)?;
+                Some(d)
+            })
+            .collect();
+        out.sort_by(|a, b| {
+            let pa = &sources.get(a.loc.file).path;
+            let pb = &sources.get(b.loc.file).path;
+            (pa, a.loc.span.start, a.rule, &a.message).cmp(&(
+                pb,
+                b.loc.span.start,
+                b.rule,
+                &b.message,
+            ))
+        });
+        out.dedup_by(|a, b| {
+            a.rule == b.rule
+                && a.loc.span.start == b.loc.span.start
+                && sources.get(a.loc.file).path == sources.get(b.loc.file).path
+                && a.message == b.message
+        });
+        out
+    }
+}
+
+/// The closest candidate to `word` by edit distance, if close enough to be a
+/// plausible typo ("did you mean `siret`?").
+pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let limit = (word.chars().count() / 3).max(1) + 1;
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(word, c), c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+/// Levenshtein distance over characters.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for i in 1..=a.len() {
+        cur[0] = i;
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_characters_from_one() {
+        let f = SourceFile::new("a.toml".into(), "é = 1\nname = \"x\"\n".into());
+        assert_eq!(f.line_col(0), (1, 1));
+        assert_eq!(f.line_col(3), (1, 3)); // after "é " (é is 2 bytes)
+        assert_eq!(f.line_col(7), (2, 1));
+        assert_eq!(f.line_col(14), (2, 8));
+        assert_eq!(f.line_span(2), 7..17);
+    }
+
+    #[test]
+    fn closest_suggests_typos_only() {
+        let keys = ["siret", "rna", "legal_name", "address"];
+        assert_eq!(closest("sirett", keys), Some("siret"));
+        assert_eq!(closest("adress", keys), Some("address"));
+        assert_eq!(closest("budget", keys), None);
+    }
+
+    #[test]
+    fn lints_change_severity_and_allow_drops() {
+        let mut sources = Sources::default();
+        let f = sources.add("x.toml", "a\nb\n");
+        let d = |rule| Diagnostic::new(rule, Loc::new(f, 0..1), "m");
+        let mut lints = Lints::default();
+        lints.set(Rule::BudgetMissingYear, Level::Allow);
+        lints.set(Rule::Siret, Level::Warn);
+        let out = lints.apply(
+            &sources,
+            vec![d(Rule::BudgetMissingYear), d(Rule::Siret), d(Rule::Siret)],
+        );
+        assert_eq!(out.len(), 1, "allowed dropped, duplicate merged");
+        assert_eq!(out[0].severity, Severity::Warning);
+        lints.deny_warnings = true;
+        let out = lints.apply(&sources, vec![d(Rule::Siret)]);
+        assert_eq!(out[0].severity, Severity::Error);
+    }
+}
