@@ -1,0 +1,337 @@
+//! The Markdown files: a centre's specific part (`centres/ID.md`) and the
+//! common text (`base.md`), cut into H2 sections with stable ids.
+//!
+//! Sections are what the rest of cpo works with: check looks for required,
+//! unknown and empty ones, render places them, diff follows them by id when
+//! they move or are renumbered. A section's id is its explicit `{#id}` or the
+//! slug of its title, so renaming a heading without an explicit id is a new
+//! section — which is why the examples give every article an explicit id.
+//!
+//! Parsing uses comrak's source positions, so headings inside fenced code
+//! blocks or HTML are not mistaken for sections.
+
+use std::ops::Range;
+
+use comrak::nodes::NodeValue;
+use comrak::{Arena, Options, parse_document};
+use serde::Deserialize;
+
+use crate::diag::{Diagnostic, FileId, Loc, Rule};
+use crate::fr::slug;
+
+/// One H2 section (an article of base.md, a section of a centre's file).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Section {
+    pub id: String,
+    /// The heading text without `##` and without `{#id}`.
+    pub title: String,
+    /// Whether the id was written as `{#id}` (rather than derived).
+    pub explicit_id: bool,
+    /// The Markdown between this heading and the next H2, trimmed.
+    pub body: String,
+    /// The heading line.
+    pub loc: Loc,
+    /// The body's span in the file, before trimming.
+    pub body_span: Range<usize>,
+}
+
+/// A Markdown file cut into its parts.
+#[derive(Debug, Clone, Default)]
+pub struct Text {
+    /// `title` of the YAML front matter, if any.
+    pub title: Option<String>,
+    /// Markdown before the first H2 (a centre's introduction, base.md's préambule).
+    pub intro: String,
+    pub sections: Vec<Section>,
+    /// Raw HTML (blocks and inline, not comments) found in the text.
+    pub raw_html: Vec<Loc>,
+    /// Link destinations, with where they are written.
+    pub links: Vec<(String, Loc)>,
+}
+
+impl Text {
+    pub fn section(&self, id: &str) -> Option<&Section> {
+        self.sections.iter().find(|s| s.id == id)
+    }
+}
+
+/// Keys of a centre file's YAML front matter.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FrontMatter {
+    /// Heading of the centre's specific part in documents.
+    title: Option<String>,
+}
+
+/// Parse a Markdown file: front matter (when `front_matter` is allowed),
+/// introduction, H2 sections. Problems are pushed to `diags`; the result is
+/// always usable.
+pub fn parse(file: FileId, source: &str, front_matter: bool, diags: &mut Vec<Diagnostic>) -> Text {
+    let mut text = Text::default();
+    let mut body_start = 0;
+    if front_matter && let Some((yaml, yaml_start, end)) = split_front_matter(source) {
+        body_start = end;
+        match serde_saphyr::from_str::<Option<FrontMatter>>(yaml) {
+            Ok(fm) => text.title = fm.unwrap_or_default().title,
+            Err(e) => {
+                let offset = e
+                    .location()
+                    .map(|l| yaml_start + offset_of(yaml, l.line() as usize, l.column() as usize))
+                    .unwrap_or(0);
+                let message = e.to_string();
+                let message = message.lines().next().unwrap_or("invalid YAML").to_string();
+                diags.push(
+                    Diagnostic::new(Rule::FrontMatter, Loc::new(file, offset..offset), message)
+                        .with_help("the front matter accepts one key: `title`"),
+                );
+            }
+        }
+    }
+    let body = &source[body_start..];
+    let structure = scan(body);
+    let at = |r: Range<usize>| Loc::new(file, body_start + r.start..body_start + r.end);
+
+    let first = structure
+        .headings
+        .first()
+        .map_or(body.len(), |h| h.line.start);
+    text.intro = body[..first].trim().to_string();
+    for (i, h) in structure.headings.iter().enumerate() {
+        let end = structure
+            .headings
+            .get(i + 1)
+            .map_or(body.len(), |next| next.line.start);
+        let body_range = h.body_start.min(end)..end;
+        let (title, id) = split_heading_id(&h.text);
+        text.sections.push(Section {
+            id: id.clone().unwrap_or_else(|| slug(&title)),
+            explicit_id: id.is_some(),
+            title,
+            body: body[body_range.clone()].trim().to_string(),
+            loc: at(h.line.clone()),
+            body_span: body_start + body_range.start..body_start + body_range.end,
+        });
+    }
+    text.raw_html = structure.raw_html.into_iter().map(at).collect();
+    text.links = structure
+        .links
+        .into_iter()
+        .map(|(url, r)| (url, at(r)))
+        .collect();
+    text
+}
+
+/// `---\n...\n---\n` at the very start: (yaml, its offset, offset after the closing line).
+fn split_front_matter(source: &str) -> Option<(&str, usize, usize)> {
+    let rest = source
+        .strip_prefix("---\n")
+        .or_else(|| source.strip_prefix("---\r\n"))?;
+    let start = source.len() - rest.len();
+    let mut offset = start;
+    for line in rest.split_inclusive('\n') {
+        if line.trim_end() == "---" {
+            return Some((&source[start..offset], start, offset + line.len()));
+        }
+        offset += line.len();
+    }
+    None
+}
+
+/// Byte offset in `text` of a 1-based line and character column.
+fn offset_of(text: &str, line: usize, column: usize) -> usize {
+    let mut offset = 0;
+    for (i, l) in text.split_inclusive('\n').enumerate() {
+        if i + 1 == line {
+            let col: usize = l
+                .chars()
+                .take(column.saturating_sub(1))
+                .map(char::len_utf8)
+                .sum();
+            return offset + col;
+        }
+        offset += l.len();
+    }
+    offset
+}
+
+/// Split `Title {#id}` into the title and the explicit id.
+pub fn split_heading_id(heading: &str) -> (String, Option<String>) {
+    let trimmed = heading.trim();
+    if let Some(open) = trimmed.rfind("{#")
+        && trimmed.ends_with('}')
+    {
+        let id = &trimmed[open + 2..trimmed.len() - 1];
+        if !id.is_empty()
+            && id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
+            return (trimmed[..open].trim_end().to_string(), Some(id.to_string()));
+        }
+    }
+    (trimmed.to_string(), None)
+}
+
+struct Heading {
+    /// Span of the heading line(s) in the scanned text.
+    line: Range<usize>,
+    /// Where the section's body starts (after the heading).
+    body_start: usize,
+    /// Raw heading text (without the `##` marker or setext underline).
+    text: String,
+}
+
+struct Structure {
+    headings: Vec<Heading>,
+    raw_html: Vec<Range<usize>>,
+    links: Vec<(String, Range<usize>)>,
+}
+
+fn options() -> Options<'static> {
+    let mut o = Options::default();
+    o.extension.table = true;
+    o.extension.strikethrough = true;
+    o.extension.autolink = true;
+    o
+}
+
+/// Find the top-level H2 headings, raw HTML and links of a Markdown text.
+fn scan(text: &str) -> Structure {
+    let mut line_starts = vec![0];
+    line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+    let offset = |line: usize, col: usize| -> usize {
+        let start = line_starts
+            .get(line.saturating_sub(1))
+            .copied()
+            .unwrap_or(text.len());
+        (start + col.saturating_sub(1)).min(text.len())
+    };
+    let line_end = |line: usize| -> usize {
+        line_starts
+            .get(line)
+            .map_or(text.len(), |&next| next)
+            .min(text.len())
+    };
+
+    let arena = Arena::new();
+    let root = parse_document(&arena, text, &options());
+    let mut out = Structure {
+        headings: Vec::new(),
+        raw_html: Vec::new(),
+        links: Vec::new(),
+    };
+    for node in root.children() {
+        let data = node.data();
+        if let NodeValue::Heading(h) = &data.value
+            && h.level == 2
+        {
+            let pos = data.sourcepos;
+            let start = offset(pos.start.line, 1);
+            let first_line = &text[start..line_end(pos.start.line)];
+            let raw = if h.setext {
+                first_line.trim().to_string()
+            } else {
+                let t = first_line.trim().trim_start_matches('#').trim();
+                // An ATX heading may close with a run of `#`.
+                let t = t.trim_end_matches(|c| c == '#' || c == ' ');
+                if t.is_empty() {
+                    first_line.trim().trim_start_matches('#').trim()
+                } else {
+                    t
+                }
+                .to_string()
+            };
+            let end = line_end(pos.end.line);
+            out.headings.push(Heading {
+                line: start..line_end(pos.start.line).max(start),
+                body_start: end,
+                text: raw,
+            });
+        }
+    }
+    for node in root.descendants() {
+        let data = node.data();
+        let pos = data.sourcepos;
+        let span =
+            || offset(pos.start.line, pos.start.column)..offset(pos.end.line, pos.end.column + 1);
+        match &data.value {
+            NodeValue::HtmlBlock(b) if !is_comment(&b.literal) => out.raw_html.push(span()),
+            NodeValue::HtmlInline(s) if !is_comment(s) => out.raw_html.push(span()),
+            NodeValue::Link(link) | NodeValue::Image(link) => {
+                out.links.push((link.url.to_string(), span()))
+            }
+            _ => {}
+        }
+    }
+    // Trailing `\n` of heading lines are not part of the heading.
+    for h in &mut out.headings {
+        let t = &text[h.line.clone()];
+        h.line.end = h.line.start + t.trim_end().len();
+    }
+    out
+}
+
+fn is_comment(html: &str) -> bool {
+    let t = html.trim();
+    t.starts_with("<!--") && t.ends_with("-->")
+}
+
+/// Whether a section body holds nothing but whitespace and HTML comments.
+pub fn is_blank(body: &str) -> bool {
+    let mut rest = body.trim();
+    while let Some(after) = rest.strip_prefix("<!--") {
+        match after.find("-->") {
+            Some(end) => rest = after[end + 3..].trim_start(),
+            None => return true,
+        }
+    }
+    rest.trim().is_empty()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CENTRE: &str = "---\ntitle: \"Projet de Beaulieu\"\n---\nIntro.\n\n## Diagnostic du territoire {#diagnostic}\n\nLe quartier.\n\n```\n## not a heading\n```\n\n## Plan d'action\n\n- agir <b>fort</b>\n\n## Partenariats\n\n<!-- à compléter -->\n";
+
+    #[test]
+    fn sections_ids_and_bodies() {
+        let mut diags = vec![];
+        let t = parse(FileId(0), CENTRE, true, &mut diags);
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(t.title.as_deref(), Some("Projet de Beaulieu"));
+        assert_eq!(t.intro, "Intro.");
+        let ids: Vec<_> = t.sections.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(ids, ["diagnostic", "plan-action", "partenariats"]);
+        assert!(t.sections[0].explicit_id);
+        assert_eq!(t.sections[0].title, "Diagnostic du territoire");
+        assert!(t.sections[0].body.contains("## not a heading"));
+        assert_eq!(&CENTRE[t.sections[1].loc.span.clone()], "## Plan d'action");
+        assert!(is_blank(&t.sections[2].body));
+        assert_eq!(t.raw_html.len(), 2, "inline <b> and </b>, not the comment");
+    }
+
+    #[test]
+    fn bad_front_matter_is_located() {
+        let mut diags = vec![];
+        let src = "---\ntitle: [unclosed\n---\n## A\n";
+        let t = parse(FileId(0), src, true, &mut diags);
+        assert_eq!(diags.len(), 1);
+        assert_eq!(diags[0].rule, Rule::FrontMatter);
+        assert_eq!(t.sections.len(), 1);
+
+        let mut diags = vec![];
+        parse(FileId(0), "---\ntitel: x\n---\n", true, &mut diags);
+        assert_eq!(diags.len(), 1);
+        assert!(diags[0].message.contains("titel"), "{}", diags[0].message);
+    }
+
+    #[test]
+    fn heading_ids() {
+        assert_eq!(
+            split_heading_id("Objet {#objet}"),
+            ("Objet".to_string(), Some("objet".to_string()))
+        );
+        assert_eq!(split_heading_id("Objet"), ("Objet".to_string(), None));
+    }
+}
