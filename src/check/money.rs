@@ -1,0 +1,254 @@
+//! Money rules: funding and the budget prévisionnel.
+//!
+//! All sums are exact decimals. The budget follows the CERFA n° 12156
+//! layout: charges (accounts 60 to 68, and 86 for contributions volontaires
+//! en nature), produits (70, 73, 75 to 79, and 87), and subsidies (74) one
+//! line per funder; total charges must equal total produits, 86 must equal
+//! 87, and a signatory's line must equal what its funding table says.
+
+use rust_decimal::Decimal;
+
+use crate::diag::{Diagnostic, Loc, Rule, closest};
+use crate::merge::Convention;
+use crate::model::{Amount, Year};
+
+/// CERFA 12156 charge accounts, with their French names.
+pub const CHARGE_ACCOUNTS: &[(u16, &str)] = &[
+    (60, "Achats"),
+    (61, "Services extérieurs"),
+    (62, "Autres services extérieurs"),
+    (63, "Impôts et taxes"),
+    (64, "Charges de personnel"),
+    (65, "Autres charges de gestion courante"),
+    (66, "Charges financières"),
+    (67, "Charges exceptionnelles"),
+    (68, "Dotations aux amortissements"),
+    (86, "Emplois des contributions volontaires en nature"),
+];
+
+/// CERFA 12156 product accounts (74, subsidies, is the `subsidies` table).
+pub const PRODUCT_ACCOUNTS: &[(u16, &str)] = &[
+    (70, "Ventes et prestations de services"),
+    (73, "Dotations et produits de tarification"),
+    (75, "Autres produits de gestion courante"),
+    (76, "Produits financiers"),
+    (77, "Produits exceptionnels"),
+    (78, "Reprises sur amortissements et provisions"),
+    (79, "Transferts de charges"),
+    (87, "Contributions volontaires en nature"),
+];
+
+fn y(year: Year) -> String {
+    year.to_string()
+}
+
+pub fn centre(conv: &Convention, diags: &mut Vec<Diagnostic>) {
+    let years = conv.years();
+    let data = &conv.data;
+    let tree = &conv.tree;
+    let in_period = |year: Year| years.contains(&year);
+    let range = format!("{}-{}", years[0], years[years.len() - 1]);
+
+    // Funding: known funders, years, amounts, gaps.
+    for (funder, by_year) in &data.funding {
+        match data.signatory(funder) {
+            Some(s) if s.funder => {}
+            found => {
+                let funders: Vec<&str> = data.funders().map(|s| s.id.as_str()).collect();
+                let message = match found {
+                    Some(_) => format!(
+                        "signatory `{funder}` is not a funder (`funder = true` in base.toml)"
+                    ),
+                    None => format!("`{funder}` is not a funder signatory of this convention"),
+                };
+                let d = Diagnostic::new(
+                    Rule::UnknownFunder,
+                    key(conv, &["funding", funder]),
+                    message,
+                );
+                diags.push(match closest(funder, funders.iter().copied()) {
+                    Some(c) if found.is_none() => d.with_help(format!("did you mean `{c}`?")),
+                    _ => d.with_help(format!("funders: {}", funders.join(", "))),
+                });
+            }
+        }
+        for (year, amount) in by_year {
+            let path = ["funding", funder.as_str(), &y(*year)];
+            if !in_period(*year) {
+                diags.push(Diagnostic::new(
+                    Rule::YearOutOfPeriod,
+                    key(conv, &path),
+                    format!("funding for {year} from `{funder}`, outside the period {range}"),
+                ));
+            }
+            amount_rule(*amount, tree.loc_of(&path), diags);
+        }
+        let missing: Vec<String> = years
+            .iter()
+            .filter(|yr| !by_year.contains_key(yr))
+            .map(|yr| yr.to_string())
+            .collect();
+        if !missing.is_empty() && by_year.keys().any(|yr| in_period(*yr)) {
+            diags.push(
+                Diagnostic::new(
+                    Rule::FundingGap,
+                    key(conv, &["funding", funder]),
+                    format!(
+                        "`{funder}` funds some years of the period but not {}",
+                        missing.join(", ")
+                    ),
+                )
+                .with_help("write 0 for a year without funding if that is intended"),
+            );
+        }
+    }
+
+    // Budget prévisionnel.
+    for year in &years {
+        if !data.budget.contains_key(year) {
+            diags.push(
+                Diagnostic::new(
+                    Rule::BudgetMissingYear,
+                    budget_loc(conv),
+                    format!("no budget prévisionnel for {year}"),
+                )
+                .with_help(format!("add a `[budget.{year}]` table")),
+            );
+        }
+    }
+    for (year, budget) in &data.budget {
+        let ystr = y(*year);
+        if !in_period(*year) {
+            diags.push(Diagnostic::new(
+                Rule::YearOutOfPeriod,
+                key(conv, &["budget", &ystr]),
+                format!("budget for {year}, outside the period {range}"),
+            ));
+        }
+        for (table, accounts, map) in [
+            ("charges", CHARGE_ACCOUNTS, &budget.charges),
+            ("produits", PRODUCT_ACCOUNTS, &budget.produits),
+        ] {
+            for (account, amount) in map {
+                let path = ["budget", ystr.as_str(), table, &account.to_string()];
+                if !accounts.iter().any(|(a, _)| a == account) {
+                    let valid: Vec<String> = accounts.iter().map(|(a, _)| a.to_string()).collect();
+                    let mut d = Diagnostic::new(
+                        Rule::UnknownKey,
+                        key(conv, &path),
+                        format!("account {account} is not a CERFA 12156 account of {table}"),
+                    );
+                    d = if *account == 74 && table == "produits" {
+                        d.with_help(
+                            "subsidies (74) go in the `subsidies` table, one line per funder",
+                        )
+                    } else {
+                        d.with_help(format!("accounts of {table}: {}", valid.join(", ")))
+                    };
+                    diags.push(d);
+                }
+                amount_rule(*amount, tree.loc_of(&path), diags);
+            }
+        }
+        for (funder, amount) in &budget.subsidies {
+            amount_rule(
+                *amount,
+                tree.loc_of(&["budget", &ystr, "subsidies", funder]),
+                diags,
+            );
+        }
+
+        let charges: Amount = budget.charges.values().sum();
+        let produits: Amount =
+            budget.produits.values().sum::<Amount>() + budget.subsidies.values().sum();
+        if charges != produits {
+            diags.push(
+                Diagnostic::new(
+                    Rule::BudgetUnbalanced,
+                    key(conv, &["budget", &ystr]),
+                    format!(
+                        "budget {year}: charges total {} but produits total {} (difference {})",
+                        charges,
+                        produits,
+                        Amount(charges.0 - produits.0)
+                    ),
+                )
+                .with_help("total charges must equal total produits, subsidies (74) included"),
+            );
+        }
+        let c86 = budget.charges.get(&86).copied().unwrap_or_default();
+        let p87 = budget.produits.get(&87).copied().unwrap_or_default();
+        if c86 != p87 {
+            diags.push(Diagnostic::new(
+                Rule::InKindUnbalanced,
+                if budget.charges.contains_key(&86) {
+                    key(conv, &["budget", &ystr, "charges", "86"])
+                } else {
+                    key(conv, &["budget", &ystr, "produits", "87"])
+                },
+                format!("budget {year}: contributions volontaires en nature: 86 is {c86} but 87 is {p87}"),
+            ));
+        }
+        for funder in data.funders() {
+            let funded = data
+                .funding
+                .get(&funder.id)
+                .and_then(|f| f.get(year))
+                .copied();
+            let line = budget.subsidies.get(&funder.id).copied();
+            if funded.is_none() && line.is_none() {
+                continue;
+            }
+            let (funded, line_amount) = (funded.unwrap_or_default(), line.unwrap_or_default());
+            if funded != line_amount {
+                let loc = if line.is_some() {
+                    key(conv, &["budget", &ystr, "subsidies", &funder.id])
+                } else {
+                    key(conv, &["budget", &ystr])
+                };
+                diags.push(Diagnostic::new(
+                    Rule::BudgetFundingMismatch,
+                    loc,
+                    format!(
+                        "budget {year}: the subsidy line of `{}` is {line_amount} but its funding for {year} is {funded}",
+                        funder.id
+                    ),
+                ).with_help(format!("`funding.{}.{year}` and `budget.{year}.subsidies.{}` must agree", funder.id, funder.id)));
+            }
+        }
+    }
+}
+
+/// `bad-amount`: negative, or more than 2 decimals.
+fn amount_rule(amount: Amount, loc: Loc, diags: &mut Vec<Diagnostic>) {
+    let d: Decimal = amount.0;
+    if d.is_sign_negative() && !d.is_zero() {
+        diags.push(Diagnostic::new(
+            Rule::BadAmount,
+            loc,
+            format!("negative amount {amount}"),
+        ));
+    } else if d.normalize().scale() > 2 {
+        diags.push(
+            Diagnostic::new(
+                Rule::BadAmount,
+                loc,
+                format!("amount {amount} has more than 2 decimals"),
+            )
+            .with_help("amounts are in euros, with at most 2 decimals (cents)"),
+        );
+    }
+}
+
+fn key(conv: &Convention, path: &[&str]) -> Loc {
+    conv.tree
+        .key_loc(path)
+        .unwrap_or_else(|| conv.tree.loc_of(path))
+}
+
+/// Where to report a missing budget: the `budget` key, else the centre file.
+fn budget_loc(conv: &Convention) -> Loc {
+    conv.tree
+        .key_loc(&["budget"])
+        .unwrap_or_else(|| Loc::file_start(conv.centre_file))
+}

@@ -1,0 +1,532 @@
+//! Merge: the socle commun and one centre's files become one resolved
+//! convention (SPEC §3).
+//!
+//! The merge works on node trees, not on typed structs, for two reasons: the
+//! rules are the same for every key (a general mechanism, no per-field
+//! code), and every node keeps the file and span it came from, so the
+//! resolved tree *is* the provenance that `cpo explain` prints. The typed
+//! [`Resolved`] view is read from the merged tree afterwards.
+//!
+//! Rules of the merge:
+//! - a key only the centre has is added; a key only the base has is kept;
+//! - tables the base allows a centre to change (`payment`) merge key by key;
+//! - arrays of tables merge by `id`: a new id is added, an existing one
+//!   overridden field by field, unless the base entry is `locked`;
+//! - `remove = ["id", ...]` drops base entries, never `required` or `locked` ones.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::diag::{Diagnostic, FileId, Loc, Rule, closest};
+use crate::model::base::{Axis, Commitment, Payment, PeriodDates, SectionRules, Signatory};
+use crate::model::centre::{Association, Budget, CentreKind, CentreTerritory, Objective, Status};
+use crate::model::node::{self, Entry, Node, Value};
+use crate::model::{Amount, Period, Snapshot, Text, Year};
+
+/// Tables of the base that a centre may change key by key.
+pub const OVERRIDABLE_TABLES: &[&str] = &["payment"];
+
+/// Arrays of tables that merge by `id`.
+pub const MERGED_ARRAYS: &[&str] = &["signatories", "axes", "commitments"];
+
+/// The resolved data of one convention: base and centre merged.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Resolved {
+    pub title: String,
+    pub period: PeriodDates,
+    #[serde(default)]
+    pub signatories: Vec<Signatory>,
+    #[serde(default)]
+    pub axes: Vec<Axis>,
+    #[serde(default)]
+    pub commitments: Vec<Commitment>,
+    #[serde(default)]
+    pub sections: SectionRules,
+    pub payment: Payment,
+    pub name: String,
+    pub kind: CentreKind,
+    pub status: Status,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_id: Option<String>,
+    pub association: Association,
+    pub territory: CentreTerritory,
+    #[serde(default)]
+    pub objectives: Vec<Objective>,
+    #[serde(default)]
+    pub funding: BTreeMap<String, BTreeMap<Year, Amount>>,
+    #[serde(default)]
+    pub budget: BTreeMap<Year, Budget>,
+}
+
+impl Resolved {
+    /// The signatories that may fund (`funder = true`).
+    pub fn funders(&self) -> impl Iterator<Item = &Signatory> {
+        self.signatories.iter().filter(|s| s.funder)
+    }
+
+    pub fn signatory(&self, id: &str) -> Option<&Signatory> {
+        self.signatories.iter().find(|s| s.id == id)
+    }
+
+    /// Total funding of one year, all funders.
+    pub fn funding_for_year(&self, year: Year) -> Amount {
+        self.funding
+            .values()
+            .filter_map(|years| years.get(&year))
+            .sum()
+    }
+
+    /// Total funding over the period, all funders.
+    pub fn funding_total(&self) -> Amount {
+        self.funding.values().flat_map(|y| y.values()).sum()
+    }
+}
+
+/// One centre's convention for a period, resolved.
+#[derive(Debug, Clone)]
+pub struct Convention {
+    /// The centre's id (its file stem).
+    pub id: String,
+    /// The period label (`2022-2025`).
+    pub period: String,
+    /// The merged data tree, each node with its provenance.
+    pub tree: Node,
+    /// The centre's two files and base.toml, for findings about a whole file.
+    pub centre_file: FileId,
+    pub text_file: FileId,
+    pub base_file: FileId,
+    pub data: Resolved,
+    /// base.md: its source (a Tera template) and articles.
+    pub base_source: String,
+    pub base_text: Text,
+    /// The centre's Markdown file.
+    pub text: Text,
+}
+
+impl Convention {
+    /// Years of the period, in order.
+    pub fn years(&self) -> Vec<Year> {
+        let p = self.data.period;
+        (i32::from(p.start.year())..=i32::from(p.end.year())).collect()
+    }
+
+    /// SHA-256 (hex) of a canonical serialisation of the convention: its id,
+    /// period, resolved data and texts; not its templates or styling, so a
+    /// new stylesheet does not invalidate a signature. Seals and documents
+    /// carry it.
+    pub fn fingerprint(&self) -> String {
+        #[derive(Serialize)]
+        struct Canonical<'a> {
+            format: u32,
+            id: &'a str,
+            period: &'a str,
+            data: &'a Resolved,
+            base: &'a str,
+            title: Option<&'a str>,
+            intro: &'a str,
+            sections: Vec<(&'a str, &'a str, &'a str)>,
+        }
+        let canonical = Canonical {
+            format: 1,
+            id: &self.id,
+            period: &self.period,
+            data: &self.data,
+            base: &self.base_source,
+            title: self.text.title.as_deref(),
+            intro: &self.text.intro,
+            sections: self
+                .text
+                .sections
+                .iter()
+                .map(|s| (s.id.as_str(), s.title.as_str(), s.body.as_str()))
+                .collect(),
+        };
+        // Serialising plain data to JSON cannot fail.
+        let bytes = serde_json::to_vec(&canonical).unwrap_or_default();
+        let digest = Sha256::digest(&bytes);
+        digest.iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+/// Merge the base tree and a centre tree. Pure: findings are returned, not
+/// printed. The merged tree always exists; whether it reads into a valid
+/// [`Resolved`] is up to [`resolve`].
+pub fn merge_trees(base: &Node, centre: &Node) -> (Node, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let mut merged = base.clone();
+    let (Some(out), Some(centre_table)) = (merged.as_table_mut(), centre.as_table()) else {
+        return (merged, diags);
+    };
+    let mut removals: Option<&Entry> = None;
+    for entry in &centre_table.entries {
+        if entry.key == "remove" {
+            removals = Some(entry);
+            continue;
+        }
+        match out.get_mut(&entry.key) {
+            None => out.entries.push(entry.clone()),
+            Some(existing) => {
+                if MERGED_ARRAYS.contains(&entry.key.as_str()) {
+                    merge_by_id(existing, &entry.node, &entry.key, &mut diags);
+                } else if OVERRIDABLE_TABLES.contains(&entry.key.as_str()) {
+                    overlay(existing, &entry.node);
+                } else {
+                    // The centre schema forbids the base's other keys, so
+                    // this is not reached by valid files; the centre wins.
+                    *existing = entry.node.clone();
+                }
+            }
+        }
+    }
+    if let Some(removals) = removals {
+        remove_entries(out, removals, &mut diags);
+    }
+    (merged, diags)
+}
+
+/// Keys of `patch` replace or extend those of `target`, recursively.
+fn overlay(target: &mut Node, patch: &Node) {
+    match (target.as_table_mut(), patch.as_table()) {
+        (Some(t), Some(p)) => {
+            for e in &p.entries {
+                match t.get_mut(&e.key) {
+                    Some(existing) if existing.as_table().is_some() => overlay(existing, &e.node),
+                    Some(existing) => *existing = e.node.clone(),
+                    None => t.entries.push(e.clone()),
+                }
+            }
+        }
+        _ => *target = patch.clone(),
+    }
+}
+
+fn entry_id(node: &Node) -> Option<&str> {
+    node.get("id").and_then(Node::as_str)
+}
+
+fn flag(node: &Node, key: &str) -> bool {
+    matches!(node.get(key).map(|n| &n.value), Some(Value::Bool(true)))
+}
+
+fn merge_by_id(target: &mut Node, patch: &Node, array: &str, diags: &mut Vec<Diagnostic>) {
+    let (Value::Array(items), Some(patches)) = (&mut target.value, patch.as_array()) else {
+        *target = patch.clone();
+        return;
+    };
+    for p in patches {
+        let Some(id) = entry_id(p) else {
+            items.push(p.clone());
+            continue;
+        };
+        match items.iter_mut().find(|i| entry_id(i) == Some(id)) {
+            Some(existing) if flag(existing, "locked") => diags.push(
+                Diagnostic::new(
+                    Rule::Locked,
+                    p.get("id").map_or(p.loc.clone(), |n| n.loc.clone()),
+                    format!("`{array}` entry `{id}` is locked by the base and cannot be changed"),
+                )
+                .with_help("remove this entry from the centre's file"),
+            ),
+            Some(existing) => overlay(existing, p),
+            None => items.push(p.clone()),
+        }
+    }
+}
+
+fn remove_entries(out: &mut node::Table, removals: &Entry, diags: &mut Vec<Diagnostic>) {
+    let Some(list) = removals.node.as_array() else {
+        return; // the centre schema reports the wrong type
+    };
+    for item in list {
+        let Some(spec) = item.as_str() else { continue };
+        let (array_filter, id) = match spec.split_once('.') {
+            Some((a, id)) if MERGED_ARRAYS.contains(&a) => (Some(a), id),
+            _ => (None, spec),
+        };
+        let mut hits: Vec<(&str, usize)> = Vec::new();
+        for array in MERGED_ARRAYS {
+            if array_filter.is_some_and(|f| f != *array) {
+                continue;
+            }
+            if let Some(items) = out.get(array).and_then(Node::as_array)
+                && let Some(i) = items.iter().position(|n| entry_id(n) == Some(id))
+            {
+                hits.push((array, i));
+            }
+        }
+        let loc = item.loc.clone();
+        match hits.as_slice() {
+            [] => {
+                let candidates: Vec<&str> = MERGED_ARRAYS
+                    .iter()
+                    .filter_map(|a| out.get(a).and_then(Node::as_array))
+                    .flatten()
+                    .filter_map(entry_id)
+                    .collect();
+                let d = Diagnostic::new(
+                    Rule::UnknownKey,
+                    loc,
+                    format!("`remove` names `{spec}`, which the base does not define"),
+                );
+                diags.push(match closest(id, candidates) {
+                    Some(c) => d.with_help(format!("did you mean `{c}`?")),
+                    None => d,
+                });
+            }
+            [(array, i)] => {
+                let items = match out.get_mut(array).map(|n| &mut n.value) {
+                    Some(Value::Array(items)) => items,
+                    _ => continue,
+                };
+                let target = &items[*i];
+                if flag(target, "locked") {
+                    diags.push(Diagnostic::new(
+                        Rule::Locked,
+                        loc,
+                        format!(
+                            "`{array}` entry `{id}` is locked by the base and cannot be removed"
+                        ),
+                    ));
+                } else if flag(target, "required") {
+                    diags.push(Diagnostic::new(
+                        Rule::RemoveRequired,
+                        loc,
+                        format!(
+                            "`{array}` entry `{id}` is required by the base and cannot be removed"
+                        ),
+                    ));
+                } else {
+                    items.remove(*i);
+                }
+            }
+            several => {
+                let arrays: Vec<String> =
+                    several.iter().map(|(a, _)| format!("`{a}.{id}`")).collect();
+                diags.push(
+                    Diagnostic::new(
+                        Rule::UnknownKey,
+                        loc,
+                        format!("`{id}` is ambiguous: it names entries of several arrays"),
+                    )
+                    .with_help(format!("write one of {}", arrays.join(", "))),
+                );
+            }
+        }
+    }
+}
+
+/// Read the typed view of a merged tree. A problem (a new signatory
+/// missing a key, say) is located in the file that introduced it.
+pub fn resolve(tree: &Node) -> Result<Resolved, Diagnostic> {
+    node::from_node::<Resolved>(tree).map_err(|e| e.into_diagnostic(&tree.loc))
+}
+
+/// Merge one centre of a period, when both its files and the base are
+/// usable. Merge findings are pushed to `diags`; `None` means the centre
+/// cannot be resolved (its problems were reported when loading, or here).
+pub fn convention(
+    snapshot: &Snapshot,
+    period: &Period,
+    centre_id: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Convention> {
+    let _ = snapshot;
+    let base = period.base.as_ref()?;
+    let base_text = period.base_text.as_ref()?;
+    let centre = period.centre(centre_id)?;
+    let data = centre.data.as_ref()?;
+    let text = centre.text.as_ref()?;
+    let (tree, merge_diags) = merge_trees(&base.tree, &data.tree);
+    diags.extend(merge_diags);
+    match resolve(&tree) {
+        Ok(resolved) => Some(Convention {
+            id: centre.id.clone(),
+            period: period.label.clone(),
+            tree,
+            centre_file: data.file,
+            text_file: text.file,
+            base_file: base.file,
+            data: resolved,
+            base_source: snapshot.sources.get(base_text.file).text.clone(),
+            base_text: base_text.text.clone(),
+            text: text.text.clone(),
+        }),
+        Err(d) => {
+            diags.push(d);
+            None
+        }
+    }
+}
+
+/// Where a resolved value came from: `cpo explain`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Explanation {
+    pub path: String,
+    pub value: serde_json::Value,
+    /// `file:line:col` of the value (for a table: of its header or first key).
+    pub origin: String,
+    /// Where each leaf below the value came from, when it is a table or array.
+    pub parts: Vec<(String, String)>,
+}
+
+/// Explain `path` (`association.siret`, `funding.ville.2022`,
+/// `signatories.caf.name`) in a convention's resolved tree.
+pub fn explain(snapshot: &Snapshot, conv: &Convention, path: &str) -> Option<Explanation> {
+    let segments: Vec<&str> = path.split('.').filter(|s| !s.is_empty()).collect();
+    let node = conv.tree.path(&segments)?;
+    let mut parts = Vec::new();
+    collect_leaves(snapshot, node, path, &mut parts);
+    Some(Explanation {
+        path: path.to_string(),
+        value: node.to_json(),
+        origin: snapshot.sources.describe(&node.loc),
+        parts,
+    })
+}
+
+fn collect_leaves(snapshot: &Snapshot, node: &Node, prefix: &str, out: &mut Vec<(String, String)>) {
+    match &node.value {
+        Value::Table(t) => {
+            for e in &t.entries {
+                collect_leaves(snapshot, &e.node, &format!("{prefix}.{}", e.key), out);
+            }
+        }
+        Value::Array(items) if items.iter().any(|i| i.as_table().is_some()) => {
+            for (i, item) in items.iter().enumerate() {
+                let seg = entry_id(item).map_or_else(|| i.to_string(), str::to_string);
+                collect_leaves(snapshot, item, &format!("{prefix}.{seg}"), out);
+            }
+        }
+        _ => out.push((prefix.to_string(), snapshot.sources.describe(&node.loc))),
+    }
+}
+
+/// The keys a path could continue with, for "did you mean" on `explain`.
+pub fn path_candidates(conv: &Convention, path: &str) -> Vec<String> {
+    let segments: Vec<&str> = path.split('.').filter(|s| !s.is_empty()).collect();
+    let parent = &segments[..segments.len().saturating_sub(1)];
+    let Some(node) = conv.tree.path(parent) else {
+        return Vec::new();
+    };
+    let prefix = if parent.is_empty() {
+        String::new()
+    } else {
+        format!("{}.", parent.join("."))
+    };
+    match &node.value {
+        Value::Table(t) => t.keys().map(|k| format!("{prefix}{k}")).collect(),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .map(|(i, n)| {
+                format!(
+                    "{prefix}{}",
+                    entry_id(n).map_or_else(|| i.to_string(), str::to_string)
+                )
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// A location in the merged tree for a finding about `path`, falling back to
+/// the deepest existing ancestor.
+pub fn loc_of(conv: &Convention, path: &[&str]) -> Loc {
+    conv.tree.loc_of(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::node::parse_toml;
+
+    fn trees(base: &str, centre: &str) -> (Node, Vec<Diagnostic>) {
+        let b = parse_toml(FileId(0), base).unwrap();
+        let c = parse_toml(FileId(1), centre).unwrap();
+        merge_trees(&b, &c)
+    }
+
+    const BASE: &str = r#"
+title = "T"
+[[commitments]]
+id = "laicite"
+title = "Charte"
+text = "..."
+locked = true
+[[commitments]]
+id = "sport"
+title = "Sport"
+text = "..."
+[[axes]]
+id = "participation"
+title = "P"
+required = true
+[payment]
+advance_percent = 50
+advance_before = "03-31"
+"#;
+
+    #[test]
+    fn by_id_merge_adds_overrides_and_keeps_provenance() {
+        let (m, d) = trees(
+            BASE,
+            "name = \"C\"\n[payment]\nadvance_percent = 30\n[[commitments]]\nid = \"sport\"\ntitle = \"Sport pour tous\"\n[[commitments]]\nid = \"new\"\ntitle = \"N\"\ntext = \"n\"\n",
+        );
+        assert!(d.is_empty(), "{d:?}");
+        let titles: Vec<_> = m
+            .get("commitments")
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.get("title").unwrap().as_str().unwrap())
+            .collect();
+        assert_eq!(titles, ["Charte", "Sport pour tous", "N"]);
+        let pct = m.path(&["payment", "advance_percent"]).unwrap();
+        assert_eq!(
+            pct.loc.file,
+            FileId(1),
+            "overridden value comes from the centre"
+        );
+        let before = m.path(&["payment", "advance_before"]).unwrap();
+        assert_eq!(before.loc.file, FileId(0), "kept value comes from the base");
+        assert_eq!(m.get("name").unwrap().loc.file, FileId(1));
+    }
+
+    #[test]
+    fn locked_and_required_entries_resist() {
+        let (m, d) = trees(
+            BASE,
+            "remove = [\"laicite\", \"participation\", \"sport\", \"sprot\"]\n[[commitments]]\nid = \"laicite\"\ntitle = \"Autre\"\n",
+        );
+        let rules: Vec<_> = d.iter().map(|d| d.rule).collect();
+        assert_eq!(
+            rules,
+            [
+                Rule::Locked,
+                Rule::Locked,
+                Rule::RemoveRequired,
+                Rule::UnknownKey
+            ]
+        );
+        assert!(d[3].message.contains("`sprot`"), "{}", d[3].message);
+        let ids: Vec<_> = m
+            .get("commitments")
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| entry_id(c).unwrap())
+            .collect();
+        assert_eq!(ids, ["laicite"], "sport removed, laicite kept unchanged");
+        assert_eq!(
+            m.path(&["commitments", "laicite", "title"])
+                .unwrap()
+                .as_str(),
+            Some("Charte")
+        );
+    }
+}
