@@ -1,0 +1,234 @@
+//! The foundation: loading, merge, explain, exit codes, reading from git.
+
+use crate::harness::Repo;
+
+#[test]
+fn clean_fixture_passes_check() {
+    let repo = Repo::fixture("clean");
+    let run = repo.cpo(&["check"]);
+    run.code(0);
+    assert!(
+        run.stdout.contains("0 error(s), 0 warning(s)"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn check_finds_the_repository_upward_without_dash_c() {
+    let repo = Repo::fixture("clean");
+    let mut cmd = crate::harness::cpo_command();
+    cmd.current_dir(repo.file("periods/2022-2025/centres"))
+        .arg("check");
+    let out = cmd.output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn not_a_repository_is_exit_2_with_a_message() {
+    let repo = Repo::empty();
+    let run = repo.cpo(&["check"]);
+    run.code(2);
+    assert!(run.stderr.contains("no cpo.toml"), "{}", run.stderr);
+    assert!(!run.stderr.contains("stack backtrace"), "{}", run.stderr);
+}
+
+#[test]
+fn unknown_period_and_centre_are_usage_errors() {
+    let repo = Repo::fixture("clean");
+    let run = repo.cpo(&["--period", "2030-2033", "check"]);
+    run.code(2);
+    assert!(
+        run.stderr.contains("no period `2030-2033`"),
+        "{}",
+        run.stderr
+    );
+    let run = repo.cpo(&["merge", "beaulieux"]);
+    run.code(2);
+    assert!(
+        run.stderr.contains("did you mean `beaulieu`?"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn merge_prints_resolved_convention_in_three_formats() {
+    let repo = Repo::fixture("clean");
+    let json = repo
+        .cpo(&["merge", "beaulieu", "--format", "json"])
+        .code(0)
+        .json();
+    assert_eq!(json["id"], "beaulieu");
+    assert_eq!(json["title"], "Convention pluriannuelle d'objectifs");
+    assert_eq!(json["payment"]["advance_percent"], 50);
+    assert_eq!(json["funding"]["ville"]["2025"], 100000.5);
+    assert_eq!(json["commitments"][0]["id"], "laicite");
+
+    let toml_out = repo
+        .cpo(&["merge", "beaulieu", "--format", "toml"])
+        .code(0)
+        .stdout
+        .clone();
+    let parsed: toml::Table = toml::from_str(&toml_out).expect("merge --format toml is TOML");
+    assert_eq!(
+        parsed["name"].as_str(),
+        Some("Centre d'animation de Beaulieu")
+    );
+
+    let yaml = repo
+        .cpo(&["merge", "beaulieu", "--format", "yaml"])
+        .code(0)
+        .stdout
+        .clone();
+    assert!(
+        yaml.contains("name: Centre d'animation de Beaulieu")
+            || yaml.contains("name: \"Centre d'animation de Beaulieu\""),
+        "{yaml}"
+    );
+}
+
+#[test]
+fn merge_applies_centre_overrides_and_explain_shows_provenance() {
+    let repo = Repo::fixture("clean");
+    repo.append(
+        "periods/2022-2025/centres/beaulieu.toml",
+        "\n[payment]\nadvance_percent = 30\n",
+    );
+    let json = repo
+        .cpo(&["merge", "beaulieu", "--format", "json"])
+        .code(0)
+        .json();
+    assert_eq!(json["payment"]["advance_percent"], 30);
+    assert_eq!(json["payment"]["advance_before"], "03-31");
+
+    let run = repo.cpo(&["explain", "beaulieu", "payment.advance_percent"]);
+    run.code(0);
+    assert!(
+        run.stdout.contains("payment.advance_percent = 30"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("from periods/2022-2025/centres/beaulieu.toml:"),
+        "{}",
+        run.stdout
+    );
+    let run = repo.cpo(&["explain", "beaulieu", "payment.advance_before"]);
+    assert!(
+        run.stdout
+            .contains("from periods/2022-2025/base.toml:47:18"),
+        "{}",
+        run.stdout
+    );
+
+    let run = repo.cpo(&["explain", "beaulieu", "association.sirte"]);
+    run.code(2);
+    assert!(
+        run.stderr.contains("did you mean `association.siret`?"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn explain_addresses_array_entries_by_id() {
+    let repo = Repo::fixture("clean");
+    let run = repo.cpo(&["explain", "beaulieu", "signatories.caf.siret"]);
+    run.code(0);
+    assert!(run.stdout.contains("\"35600000000048\""), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("from periods/2022-2025/base.toml:"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn every_problem_of_a_file_is_reported_and_other_files_still_checked() {
+    let repo = Repo::fixture("clean");
+    let centre = "periods/2022-2025/centres/beaulieu.toml";
+    repo.replace(centre, "rna = ", "rnaa = ");
+    repo.replace(
+        centre,
+        "kind = \"centre-social\"",
+        "kind = \"centre-socail\"",
+    );
+    // A second, broken centre must not hide the first one's findings.
+    repo.write("periods/2022-2025/centres/autre.toml", "name = [\n");
+    repo.write("periods/2022-2025/centres/autre.md", "## Diagnostic\n");
+    let run = repo.cpo(&["check", "--format", "json"]);
+    run.code(1);
+    let json = run.json();
+    let rules: Vec<(String, String)> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["rule"].as_str().unwrap().to_string(),
+                d["file"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert!(
+        rules.contains(&("wrong-type".into(), centre.into())),
+        "{rules:?}"
+    );
+    assert!(
+        rules.contains(&("unknown-key".into(), centre.into())),
+        "{rules:?}"
+    );
+    assert!(
+        rules.contains(&(
+            "toml-syntax".into(),
+            "periods/2022-2025/centres/autre.toml".into()
+        )),
+        "{rules:?}"
+    );
+}
+
+#[test]
+fn a_git_revision_resolves_like_the_work_tree() {
+    if !crate::harness::have("git") {
+        eprintln!("SKIPPED: git is not installed");
+        return;
+    }
+    let repo = Repo::fixture("clean");
+    repo.git_init();
+    repo.git(&["tag", "v1"]);
+    let at_head = repo
+        .cpo(&["merge", "beaulieu", "--format", "json"])
+        .code(0)
+        .json();
+    // Change the work tree after the tag: the tag must still give the old data.
+    repo.replace(
+        "periods/2022-2025/centres/beaulieu.toml",
+        "name = \"Centre d'animation de Beaulieu\"",
+        "name = \"Nouveau nom\"",
+    );
+    let root = repo.path();
+    let snapshot_tag =
+        cpo::model::Snapshot::load(&cpo::repo::GitTree::open(root, "v1").unwrap()).unwrap();
+    let snapshot_wt = cpo::model::Snapshot::load(&cpo::repo::WorkTree::new(root)).unwrap();
+    let resolve = |s: &cpo::model::Snapshot| {
+        let period = s.period(None).unwrap();
+        let mut diags = Vec::new();
+        let conv = cpo::merge::convention(s, period, "beaulieu", &mut diags).unwrap();
+        assert!(diags.is_empty(), "{diags:?}");
+        conv
+    };
+    let tag = resolve(&snapshot_tag);
+    let wt = resolve(&snapshot_wt);
+    assert_eq!(tag.data.name, "Centre d'animation de Beaulieu");
+    assert_eq!(wt.data.name, "Nouveau nom");
+    // Restore the work tree: then both sides resolve identically.
+    repo.git(&["checkout", "--", "."]);
+    let wt = resolve(&cpo::model::Snapshot::load(&cpo::repo::WorkTree::new(root)).unwrap());
+    assert_eq!(tag.data, wt.data);
+    assert_eq!(tag.fingerprint(), wt.fingerprint());
+    assert_eq!(at_head["name"], "Centre d'animation de Beaulieu");
+    // Reading the revision did not touch the repository.
+    assert_eq!(repo.git(&["status", "--porcelain"]), "");
+}

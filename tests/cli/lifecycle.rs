@@ -1,0 +1,1 @@
+//! Tests of this capability live here.

@@ -1,0 +1,12 @@
+//! The integration test binary: runs the real `cpo` on fixture and example
+//! repositories copied to temporary folders. One module per capability;
+//! `harness` holds the builder they share.
+
+mod harness;
+
+mod basics;
+mod check_rules;
+mod diff;
+mod formats;
+mod lifecycle;
+mod render;
