@@ -25,3 +25,4 @@ pub mod merge;
 pub mod model;
 pub mod repo;
 pub mod schema;
+pub mod synth;

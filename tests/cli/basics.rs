@@ -232,3 +232,33 @@ fn a_git_revision_resolves_like_the_work_tree() {
     // Reading the revision did not touch the repository.
     assert_eq!(repo.git(&["status", "--porcelain"]), "");
 }
+
+#[test]
+fn a_generated_repository_is_valid() {
+    let repo = Repo::empty();
+    let counts = cpo::synth::generate(
+        repo.path(),
+        &cpo::synth::Options {
+            centres: 30,
+            periods: vec![(2018, 2021), (2022, 2025)],
+            seed: 3,
+        },
+    )
+    .unwrap();
+    assert_eq!(counts[0], 30);
+    assert!(counts[1] >= 29, "{counts:?}");
+    let run = repo.cpo(&["check", "--format", "short"]);
+    run.code(0);
+    assert_eq!(run.stdout, "", "no finding at all, not even a warning");
+    let size = std::fs::metadata(repo.file("periods/2022-2025/centres/centre-0001.toml"))
+        .map(|m| m.len())
+        .unwrap_or_else(|_| {
+            std::fs::metadata(repo.file("periods/2018-2021/centres/centre-0001.toml"))
+                .unwrap()
+                .len()
+        });
+    assert!(
+        (2_000..10_000).contains(&size),
+        "centre TOML of realistic size: {size}"
+    );
+}
