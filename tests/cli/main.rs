@@ -10,3 +10,4 @@ mod diff;
 mod formats;
 mod lifecycle;
 mod render;
+mod schemas;
