@@ -23,6 +23,7 @@ pub mod fr;
 pub mod ident;
 pub mod merge;
 pub mod model;
+pub mod render;
 pub mod repo;
 pub mod schema;
 pub mod synth;

@@ -8,6 +8,8 @@ use super::{Global, Outcome, emit, style::Style};
 use crate::check::{self, Options};
 use crate::diag::Report;
 use crate::diag::format::Format;
+use crate::render::checks::RenderChecks;
+use crate::repo::WorkTree;
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
@@ -28,7 +30,7 @@ pub enum Deny {
 }
 
 pub fn run(g: &Global, args: CheckArgs) -> Result<Outcome> {
-    let (_root, snapshot) = super::open(g)?;
+    let (root, snapshot) = super::open(g)?;
     if let Some(label) = &g.period {
         let period = super::select_period(&snapshot, Some(label))?;
         super::check_centres(period, &args.centres)?;
@@ -45,9 +47,9 @@ pub fn run(g: &Global, args: CheckArgs) -> Result<Outcome> {
         centres: args.centres,
         deny_warnings: args.deny.is_some(),
     };
-    let extra = crate::cli::render::check_extras();
-    let extra_refs: Vec<&dyn check::Extra> = extra.iter().map(|e| e.as_ref()).collect();
-    let diagnostics = check::check(&snapshot, &options, &extra_refs);
+    let tree = WorkTree::new(&root);
+    let render_checks = RenderChecks::new(&tree);
+    let diagnostics = check::check(&snapshot, &options, &[&render_checks]);
     let report = Report {
         sources: &snapshot.sources,
         diagnostics,

@@ -25,11 +25,6 @@ pub struct BuildArgs {
     pub out: Option<std::path::PathBuf>,
 }
 
-/// Rules that come with rendering (template, broken-link), plugged into check.
-pub fn check_extras() -> Vec<Box<dyn crate::check::Extra>> {
-    Vec::new()
-}
-
 pub fn run(_g: &Global, _args: RenderArgs) -> Result<Outcome> {
     anyhow::bail!("`cpo render` is not available in this build yet")
 }

@@ -11,3 +11,4 @@ mod formats;
 mod lifecycle;
 mod render;
 mod schemas;
+mod templates;
