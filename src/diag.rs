@@ -45,6 +45,9 @@ impl Loc {
 pub struct SourceFile {
     pub path: String,
     pub text: String,
+    /// False for a placeholder of a file that does not exist (a finding
+    /// about a missing file still needs a path to point at).
+    pub exists: bool,
     line_starts: Vec<usize>,
 }
 
@@ -55,6 +58,7 @@ impl SourceFile {
         SourceFile {
             path,
             text,
+            exists: true,
             line_starts,
         }
     }
@@ -113,6 +117,18 @@ impl Sources {
         let id = FileId(self.files.len() as u32);
         self.files.push(SourceFile::new(path.into(), text.into()));
         id
+    }
+
+    /// A path that does not exist, for findings about missing files.
+    pub fn add_missing(&mut self, path: impl Into<String>) -> FileId {
+        let id = self.add(path, "");
+        self.files[id.0 as usize].exists = false;
+        id
+    }
+
+    /// How many files were actually read.
+    pub fn read_count(&self) -> usize {
+        self.files.iter().filter(|f| f.exists).count()
     }
 
     pub fn get(&self, id: FileId) -> &SourceFile {
@@ -187,7 +203,7 @@ pub struct Located<'a> {
     pub line: usize,
     pub column: usize,
     pub message: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Always present in JSON (`null` when there is no help), as in SPEC §5.
     pub help: Option<&'a str>,
     #[serde(skip)]
     pub span: Range<usize>,

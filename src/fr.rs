@@ -38,7 +38,7 @@ pub fn number(amount: &Decimal) -> String {
     let digits = whole.to_string();
     let mut grouped = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             grouped.push(THOUSANDS_SEP);
         }
         grouped.push(c);

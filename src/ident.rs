@@ -41,7 +41,7 @@ pub fn luhn(digits: &str) -> bool {
         }
         sum += d;
     }
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// The digit that completes `prefix` into a Luhn-valid number.
@@ -85,7 +85,7 @@ pub fn check_siret(value: &str) -> Result<(), IdentError> {
     digits_only(value, 14, "SIRET")?;
     if value.starts_with(LA_POSTE_SIREN) && value != "35600000000048" {
         let sum: u32 = value.bytes().map(|b| u32::from(b - b'0')).sum();
-        if sum % 5 != 0 {
+        if !sum.is_multiple_of(5) {
             return err("La Poste SIRETs need a digit sum divisible by 5");
         }
         return Ok(());

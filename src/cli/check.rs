@@ -53,11 +53,7 @@ pub fn run(g: &Global, args: CheckArgs) -> Result<Outcome> {
     let report = Report {
         sources: &snapshot.sources,
         diagnostics,
-        files: snapshot
-            .sources
-            .iter()
-            .filter(|(_, f)| !f.text.is_empty() || f.path.ends_with(".md"))
-            .count(),
+        files: snapshot.sources.read_count(),
     };
     let style = Style::for_stdout(g.color);
     emit(&args.format.write(&report, style.enabled))?;

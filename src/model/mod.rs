@@ -177,7 +177,7 @@ impl Loader<'_> {
                 self.diagnostics.push(
                     Diagnostic::new(
                         Rule::Encoding,
-                        Loc::new(file, valid..valid + 1),
+                        Loc::new(file, valid..valid + char::REPLACEMENT_CHARACTER.len_utf8()),
                         "this file is not valid UTF-8",
                     )
                     .with_help(
@@ -197,7 +197,7 @@ impl Loader<'_> {
     ) -> Result<Option<Parsed<T>>> {
         let Some(file) = self.text(path)? else {
             if required && self.sources.find(path).is_none() {
-                let file = self.sources.add(path, "");
+                let file = self.sources.add_missing(path);
                 self.diagnostics.push(Diagnostic::new(
                     Rule::MissingFile,
                     Loc::file_start(file),
@@ -245,7 +245,7 @@ impl Loader<'_> {
         let base = self.toml::<BaseFile>(&base_path, true)?;
         let base_text = self.markdown(&base_md_path, false)?;
         if base_text.is_none() && self.sources.find(&base_md_path).is_none() {
-            let file = self.sources.add(&base_md_path, "");
+            let file = self.sources.add_missing(&base_md_path);
             self.diagnostics.push(Diagnostic::new(
                 Rule::MissingFile,
                 Loc::file_start(file),
@@ -257,7 +257,7 @@ impl Loader<'_> {
                 .sources
                 .find(&base_path)
                 .filter(|_| base_exists)
-                .unwrap_or_else(|| self.sources.add(&dir, ""));
+                .unwrap_or_else(|| self.sources.add_missing(&dir));
             self.diagnostics.push(
                 Diagnostic::new(
                     Rule::BadPeriodLabel,
@@ -335,7 +335,7 @@ impl Loader<'_> {
             let file = self
                 .sources
                 .find(present)
-                .unwrap_or_else(|| self.sources.add(present, ""));
+                .unwrap_or_else(|| self.sources.add_missing(present));
             self.diagnostics.push(
                 Diagnostic::new(
                     Rule::MissingFile,
@@ -350,7 +350,7 @@ impl Loader<'_> {
             let file = self
                 .sources
                 .find(path)
-                .unwrap_or_else(|| self.sources.add(path.as_str(), ""));
+                .unwrap_or_else(|| self.sources.add_missing(path.as_str()));
             self.diagnostics.push(
                 Diagnostic::new(
                     Rule::BadId,

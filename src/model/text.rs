@@ -233,7 +233,7 @@ fn scan(text: &str) -> Structure {
             } else {
                 let t = first_line.trim().trim_start_matches('#').trim();
                 // An ATX heading may close with a run of `#`.
-                let t = t.trim_end_matches(|c| c == '#' || c == ' ');
+                let t = t.trim_end_matches(['#', ' ']);
                 if t.is_empty() {
                     first_line.trim().trim_start_matches('#').trim()
                 } else {
