@@ -8,7 +8,7 @@ fn clean_fixture_passes_check() {
     let run = repo.cpo(&["check"]);
     run.code(0);
     assert!(
-        run.stdout.contains("0 error(s), 0 warning(s)"),
+        run.stdout.contains("ok: 5 files checked, no problem found"),
         "{}",
         run.stdout
     );
