@@ -8,6 +8,8 @@
 
 pub mod catalogue;
 mod files;
+
+pub use files::parse_month_day;
 mod identity;
 mod money;
 mod objectives;

@@ -107,6 +107,10 @@ pub fn register_filters(tera: &mut Tera) {
             let text = v
                 .as_str()
                 .ok_or_else(|| tera::Error::message(format!("expected a date, found {v}")))?;
+            // A day of the year ("03-31", as in payment terms) gives "31 mars".
+            if let Some((m, d)) = crate::check::parse_month_day(text) {
+                return Ok(fr::month_day_fr(m, d));
+            }
             let date: jiff::civil::Date = text
                 .parse()
                 .map_err(|e| tera::Error::message(format!("`{text}` is not a date: {e}")))?;
