@@ -11,7 +11,7 @@ mod files;
 
 pub use files::parse_month_day;
 mod identity;
-mod money;
+pub mod money;
 mod objectives;
 pub mod text;
 

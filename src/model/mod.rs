@@ -29,6 +29,9 @@ pub use types::{Amount, Quantity, Year};
 /// The folder that holds one folder per agreement period.
 pub const PERIODS_DIR: &str = "periods";
 
+/// The folder of a repository's overrides of the built-in templates.
+pub const TEMPLATES_DIR: &str = "templates";
+
 /// A TOML file read into a node tree and a typed value.
 #[derive(Debug, Clone)]
 pub struct Parsed<T> {
@@ -86,6 +89,8 @@ pub struct Snapshot {
     pub config: Option<Parsed<Config>>,
     /// Periods sorted by their start year (the latest last).
     pub periods: Vec<Period>,
+    /// Files of `templates/` (overrides of the built-in templates), by name.
+    pub templates: Vec<(String, FileId)>,
     /// What the snapshot was read from, for messages.
     pub origin: String,
 }
@@ -107,11 +112,20 @@ impl Snapshot {
             }
         }
         periods.sort_by(|a, b| (a.years, &a.label).cmp(&(b.years, &b.label)));
+        let mut templates = Vec::new();
+        for entry in tree.list(TEMPLATES_DIR)? {
+            if !entry.is_dir
+                && let Some(file) = loader.text(&format!("{TEMPLATES_DIR}/{}", entry.name))?
+            {
+                templates.push((entry.name, file));
+            }
+        }
         Ok(Snapshot {
             sources: loader.sources,
             diagnostics: loader.diagnostics,
             config,
             periods,
+            templates,
             origin: tree.describe(),
         })
     }
@@ -128,6 +142,14 @@ impl Snapshot {
     pub fn previous_period(&self, label: &str) -> Option<&Period> {
         let i = self.periods.iter().position(|p| p.label == label)?;
         i.checked_sub(1).map(|j| &self.periods[j])
+    }
+
+    /// The text of `templates/NAME`, when the repository overrides it.
+    pub fn template(&self, name: &str) -> Option<(FileId, &str)> {
+        self.templates
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, f)| (*f, self.sources.get(*f).text.as_str()))
     }
 
     pub fn period_labels(&self) -> Vec<&str> {

@@ -103,10 +103,18 @@ pub fn build(conv: &Convention, territory: &Territory) -> Context {
         .filter(|s| data.funding.contains_key(&s.id))
         .cloned()
         .collect();
-    let funding = FundingContext {
-        funders: data
-            .funding
+    // Funders in signing order, then any other funding line.
+    let rank = |id: &str| {
+        data.signatories
             .iter()
+            .position(|s| s.id == id)
+            .unwrap_or(usize::MAX)
+    };
+    let mut funding_lines: Vec<_> = data.funding.iter().collect();
+    funding_lines.sort_by_key(|(id, _)| (rank(id), id.as_str()));
+    let funding = FundingContext {
+        funders: funding_lines
+            .into_iter()
             .map(|(id, by_year)| FunderFunding {
                 id: id.clone(),
                 name: data

@@ -37,7 +37,7 @@ impl TemplateError {
 
 /// Convert a Tera error. Its span is given as line and column so that it
 /// maps back into `source` (the user's text, before `protect_heading_ids`).
-fn from_tera(e: &tera::Error, source: &str) -> TemplateError {
+pub(crate) fn from_tera(e: &tera::Error, source: &str) -> TemplateError {
     let (message, span) = match e.kind() {
         tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
             let s = r.span();

@@ -1,0 +1,147 @@
+//! PDF through typst, inside the binary.
+//!
+//! A minimal typst [`World`]: the main source is cpo's built-in template
+//! (`templates/convention.typ`, overridable), the document arrives as a
+//! virtual `/data.json` file that the template reads with `json(..)`, and
+//! the fonts are typst's embedded ones. There is no file system, no
+//! package, no network, and `today()` is the document's date, so the same
+//! inputs give the same bytes. The centre's words reach typst only as JSON
+//! strings, which typst displays as text: they are never parsed as markup
+//! or code.
+//!
+//! The output is PDF/A-2b (fonts embedded, XMP metadata), timestamped with
+//! the document's date.
+
+use std::sync::OnceLock;
+
+use typst::diag::{FileError, FileResult};
+use typst::foundations::{Bytes, Datetime, Duration, Smart};
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, World};
+use typst_kit::fonts::FontStore;
+use typst_layout::PagedDocument;
+use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
+
+use super::ir::Document;
+
+/// The built-in typst template.
+pub const TEMPLATE: &str = include_str!("templates/convention.typ");
+
+/// A typst failure, with typst's messages.
+#[derive(Debug, thiserror::Error)]
+#[error("typst could not produce the PDF: {0}")]
+pub struct PdfError(pub String);
+
+fn fonts() -> &'static FontStore {
+    static FONTS: OnceLock<FontStore> = OnceLock::new();
+    FONTS.get_or_init(|| {
+        let mut store = FontStore::new();
+        store.extend(typst_kit::fonts::embedded());
+        store
+    })
+}
+
+fn library() -> &'static LazyHash<Library> {
+    static LIBRARY: OnceLock<LazyHash<Library>> = OnceLock::new();
+    LIBRARY.get_or_init(|| LazyHash::new(Library::default()))
+}
+
+fn file_id(path: &str) -> FileId {
+    // Both paths are constants known to be valid.
+    let vpath = VirtualPath::new(path).unwrap_or_else(|_| unreachable!("valid virtual path"));
+    RootedPath::new(VirtualRoot::Project, vpath).intern()
+}
+
+struct CpoWorld {
+    main: Source,
+    data_id: FileId,
+    data: Bytes,
+    today: Option<Datetime>,
+}
+
+impl World for CpoWorld {
+    fn library(&self) -> &LazyHash<Library> {
+        library()
+    }
+
+    fn book(&self) -> &LazyHash<FontBook> {
+        fonts().book()
+    }
+
+    fn main(&self) -> FileId {
+        self.main.id()
+    }
+
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        if id == self.main.id() {
+            Ok(self.main.clone())
+        } else {
+            Err(FileError::AccessDenied)
+        }
+    }
+
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        if id == self.data_id {
+            Ok(self.data.clone())
+        } else {
+            Err(FileError::AccessDenied)
+        }
+    }
+
+    fn font(&self, index: usize) -> Option<Font> {
+        fonts().font(index)
+    }
+
+    fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {
+        self.today
+    }
+}
+
+/// Render a document to PDF bytes with `template` (typst source).
+pub fn render(doc: &Document, template: &str) -> Result<Vec<u8>, PdfError> {
+    let data = serde_json::to_vec(doc).map_err(|e| PdfError(e.to_string()))?;
+    let date: jiff::civil::Date = doc
+        .meta
+        .date
+        .parse()
+        .map_err(|e| PdfError(format!("document date `{}`: {e}", doc.meta.date)))?;
+    let today = Datetime::from_ymd(i32::from(date.year()), date.month() as u8, date.day() as u8);
+    let world = CpoWorld {
+        main: Source::new(file_id("/main.typ"), template.to_string()),
+        data_id: file_id("/data.json"),
+        data: Bytes::new(data),
+        today,
+    };
+    let compiled = typst::compile::<PagedDocument>(&world);
+    let document = compiled.output.map_err(|errors| {
+        PdfError(
+            errors
+                .iter()
+                .map(|e| e.message.to_string())
+                .collect::<Vec<_>>()
+                .join("; "),
+        )
+    })?;
+    let standards =
+        PdfStandards::new(&[PdfStandard::A_2b]).map_err(|e| PdfError(e.message().to_string()))?;
+    let options = PdfOptions {
+        ident: Smart::Custom(format!(
+            "cpo/{}/{}/{}",
+            doc.meta.kind, doc.meta.period, doc.meta.id
+        )),
+        timestamp: today.map(Timestamp::new_utc),
+        standards,
+        ..PdfOptions::default()
+    };
+    typst_pdf::pdf(&document, &options).map_err(|errors| {
+        PdfError(
+            errors
+                .iter()
+                .map(|e| e.message.to_string())
+                .collect::<Vec<_>>()
+                .join("; "),
+        )
+    })
+}
