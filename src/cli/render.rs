@@ -191,32 +191,7 @@ pub fn render_period(
     };
     let dir = render::period_dir(out, &period.label);
     let progress = Progress::new(convs.len());
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(convs.len().max(1));
-    let chunk = convs.len().div_ceil(workers.max(1)).max(1);
-    let results: Vec<(String, Result<Rendered, String>)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = convs
-            .chunks(chunk)
-            .map(|part| {
-                let job = &job;
-                let progress = &progress;
-                scope.spawn(move || {
-                    part.iter()
-                        .map(|conv| {
-                            let r = render::render_convention(job, conv);
-                            progress.tick(&conv.id);
-                            (conv.id.clone(), r)
-                        })
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_default())
-            .collect()
-    });
+    let results = render::render_all(&job, &convs, &|id| progress.tick(id));
     progress.finish();
 
     let mut rendered = Vec::new();

@@ -24,6 +24,8 @@ pub struct RenderChecks<'t> {
     templates: RefCell<HashMap<String, Option<std::rc::Rc<BaseTemplate>>>>,
     /// Rendering errors already reported: the same error for every centre is said once.
     reported: RefCell<std::collections::HashSet<(String, Option<std::ops::Range<usize>>)>>,
+    /// The page templates (templates/ overrides) are checked once per run.
+    theme_checked: std::cell::Cell<bool>,
 }
 
 impl<'t> RenderChecks<'t> {
@@ -32,6 +34,7 @@ impl<'t> RenderChecks<'t> {
             tree,
             templates: RefCell::new(HashMap::new()),
             reported: RefCell::new(std::collections::HashSet::new()),
+            theme_checked: std::cell::Cell::new(false),
         }
     }
 
@@ -132,6 +135,11 @@ fn territory(snapshot: &Snapshot) -> Territory {
 
 impl Extra for RenderChecks<'_> {
     fn check_period(&self, snapshot: &Snapshot, period: &Period, diags: &mut Vec<Diagnostic>) {
+        if !self.theme_checked.replace(true)
+            && let Err(errors) = super::theme::Theme::load(snapshot)
+        {
+            diags.extend(errors);
+        }
         let Some(doc) = &period.base_text else {
             return;
         };

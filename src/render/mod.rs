@@ -184,6 +184,43 @@ fn pdf_bytes(_job: &PeriodJob<'_>, _doc: &ir::Document) -> Result<Vec<u8>, Strin
     Err("this cpo was built without PDF support (cargo feature `pdf`); use --format html,md".into())
 }
 
+/// Render many conventions, on every core: typst and Tera are the costly
+/// part, and conventions are independent. `on_done` is called after each
+/// (for a progress bar). Results come back in the input order.
+pub fn render_all(
+    job: &PeriodJob<'_>,
+    convs: &[Convention],
+    on_done: &(dyn Fn(&str) + Sync),
+) -> Vec<(String, Result<Rendered, String>)> {
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(convs.len().max(1));
+    let chunk = convs.len().div_ceil(workers).max(1);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = convs
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|conv| {
+                            let r = render_convention(job, conv);
+                            on_done(&conv.id);
+                            (conv.id.clone(), r)
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| vec![(String::new(), Err("rendering panicked".into()))])
+            })
+            .collect()
+    })
+}
+
 /// What the period's index page shows.
 #[derive(Serialize)]
 struct IndexContext<'a> {
