@@ -19,6 +19,7 @@
 pub mod check;
 pub mod cli;
 pub mod diag;
+pub mod diff;
 pub mod fr;
 pub mod ident;
 pub mod merge;

@@ -1,9 +1,16 @@
-//! `cpo diff [FROM] [TO]`. (Being written: see issue 4.)
+//! `cpo diff [FROM] [TO]`: compare two snapshots and print the report.
 
-use anyhow::Result;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
 
-use super::{Global, Outcome};
+use super::{Global, Outcome, emit, style::Style};
+use crate::diff::side::{Side, Snapshots, resolve_pair};
+use crate::diff::{compare, write};
+use crate::model::{Period, Snapshot};
+use crate::render::IndexLink;
+use crate::repo::write_atomic;
 
 #[derive(Debug, Args)]
 pub struct DiffArgs {
@@ -11,12 +18,12 @@ pub struct DiffArgs {
     pub from: Option<String>,
     /// Newer snapshot: LABEL, LABEL@REV or @REV (default: the latest period)
     pub to: Option<String>,
-    /// Output format (default: terminal)
+    /// Output format
     #[arg(long, value_enum, default_value_t = DiffFormat::Terminal)]
     pub format: DiffFormat,
     /// Write the report to this file instead of standard output
     #[arg(long, short = 'o', value_name = "FILE")]
-    pub out: Option<std::path::PathBuf>,
+    pub out: Option<PathBuf>,
     /// Exit with code 1 when the snapshots differ
     #[arg(long)]
     pub exit_code: bool,
@@ -30,17 +37,60 @@ pub enum DiffFormat {
     Json,
 }
 
-pub fn run(_g: &Global, _args: DiffArgs) -> Result<Outcome> {
-    anyhow::bail!("`cpo diff` is not available in this build yet")
+pub fn run(g: &Global, args: DiffArgs) -> Result<Outcome> {
+    let root = crate::repo::find_root(g.dir.as_deref())?;
+    let mut snapshots = Snapshots::new(&root);
+    let (from, to) = resolve_pair(
+        &mut snapshots,
+        args.from.as_deref(),
+        args.to.as_deref(),
+        g.period.as_deref(),
+    )?;
+    let report = compare(&from, &to);
+    let text = match args.format {
+        DiffFormat::Terminal => {
+            let color = args.out.is_none() && Style::for_stdout(g.color).enabled;
+            write::terminal(&report, color)
+        }
+        DiffFormat::Md => write::markdown(&report),
+        DiffFormat::Html => write::html(&report),
+        DiffFormat::Json => write::json(&report),
+    };
+    match &args.out {
+        Some(path) => write_atomic(path, text.as_bytes())?,
+        None => emit(&text)?,
+    }
+    Ok(if args.exit_code && report.summary.changed {
+        Outcome::Failure
+    } else {
+        Outcome::Success
+    })
 }
 
 /// The HTML diff report of `period` against the previous one, written
 /// beside the rendered conventions by `cpo build`; the links for the index.
+/// Nothing when there is no previous period.
 pub fn build_report(
-    _root: &std::path::Path,
-    _snapshot: &crate::model::Snapshot,
-    _period: &crate::model::Period,
-    _out: &std::path::Path,
-) -> Result<Vec<crate::render::IndexLink>> {
-    Ok(Vec::new())
+    root: &Path,
+    snapshot: &Snapshot,
+    period: &Period,
+    out: &Path,
+) -> Result<Vec<IndexLink>> {
+    let Some(previous) = snapshot.previous_period(&period.label) else {
+        return Ok(Vec::new());
+    };
+    let from = Side::resolve(snapshot, &previous.label)
+        .with_context(|| format!("comparing with period {}", previous.label))?;
+    let to = Side::resolve(snapshot, &period.label)?;
+    let report = compare(&from, &to);
+    let name = format!("comparaison-{}.html", previous.label);
+    write_atomic(
+        &crate::render::period_dir(out, &period.label).join(&name),
+        write::html(&report).as_bytes(),
+    )?;
+    let _ = root;
+    Ok(vec![IndexLink {
+        href: name,
+        label: format!("Ce qui change depuis la période {}", previous.label),
+    }])
 }

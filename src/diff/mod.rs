@@ -1,0 +1,798 @@
+//! `cpo diff`: what changed between two snapshots (two periods, or one
+//! period at two git revisions), as one plain [`Report`] that the writers
+//! only format (SPEC §6).
+//!
+//! Data flows one way: [`side::Side`] loads and resolves each snapshot
+//! (work tree or git revision, read in place), [`compare`] matches centres
+//! (by id, then `previous_id`), articles and sections (by id), objectives
+//! (by id) and funding (by funder and year), and builds the report; the
+//! modules of [`write`] print it. The common text is compared once, in the
+//! base part, never per centre.
+
+pub mod side;
+pub mod text;
+pub mod write;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::merge::Convention;
+use crate::model::{Amount, Year};
+use side::Side;
+use text::{Move, Run, Texts, find_moves, has_changes, moved_items, word_runs};
+
+/// The whole comparison.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub from: SideInfo,
+    pub to: SideInfo,
+    pub summary: Summary,
+    pub base: BaseReport,
+    pub centres: Vec<CentreReport>,
+}
+
+/// Which snapshot a side is.
+#[derive(Debug, Clone, Serialize)]
+pub struct SideInfo {
+    /// The period label.
+    pub label: String,
+    /// Where it was read: "the work tree" or "revision v2022".
+    pub origin: String,
+    /// Years in the period.
+    pub years: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    pub centres: CentreSummary,
+    pub funding: FundingSummary,
+    /// Whether anything at all differs.
+    pub changed: bool,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct CentreSummary {
+    pub added: Vec<String>,
+    pub removed: Vec<String>,
+    /// `{from, to}` ids.
+    pub renamed: Vec<Renamed>,
+    pub changed: Vec<String>,
+    pub unchanged: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Renamed {
+    pub from: String,
+    pub to: String,
+}
+
+/// Money of both sides, per funder and in total.
+#[derive(Debug, Clone, Serialize)]
+pub struct FundingSummary {
+    pub funders: Vec<Delta>,
+    pub total: Delta,
+}
+
+/// An amount on each side and its difference, in euros and percent, also
+/// per year on average since periods may differ in length.
+#[derive(Debug, Clone, Serialize)]
+pub struct Delta {
+    /// Funder id (or "total").
+    pub id: String,
+    pub name: String,
+    pub from: Decimal,
+    pub to: Decimal,
+    pub euros: Decimal,
+    /// `None` when `from` is zero.
+    pub percent: Option<Decimal>,
+    pub from_per_year: Decimal,
+    pub to_per_year: Decimal,
+    pub per_year_euros: Decimal,
+    pub per_year_percent: Option<Decimal>,
+}
+
+/// The socle commun: articles of base.md and data of base.toml.
+#[derive(Debug, Clone, Serialize)]
+pub struct BaseReport {
+    pub articles: Vec<ArticleReport>,
+    /// Paragraphs that left one article for another.
+    pub moves: Vec<Move>,
+    /// base.toml changes by key path (signatories, axes, commitments, payment...).
+    pub data: Vec<DataChange>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Unchanged,
+    Modified,
+    Added,
+    Removed,
+    Renumbered,
+    Moved,
+    Renamed,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ArticleReport {
+    pub id: String,
+    pub status: Status,
+    pub from_number: Option<usize>,
+    pub to_number: Option<usize>,
+    pub from_title: Option<String>,
+    pub to_title: Option<String>,
+    /// Whether the text changed (an article can be moved and modified).
+    pub modified: bool,
+    /// Word changes of the text, moved paragraphs excluded.
+    pub changes: Vec<Run>,
+    /// The whole text on each side, for side-by-side reports.
+    pub from_text: Option<String>,
+    pub to_text: Option<String>,
+}
+
+/// One change of data, by key path.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DataChange {
+    pub path: String,
+    pub from: Value,
+    pub to: Value,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CentreReport {
+    pub id: String,
+    pub status: Status,
+    pub renamed_from: Option<String>,
+    pub name: String,
+    pub funding: Vec<FundingCell>,
+    /// Per funder, both sides' totals.
+    pub funding_totals: Vec<Delta>,
+    pub objectives: Vec<ObjectiveReport>,
+    pub sections: Vec<SectionReport>,
+    /// Paragraphs that moved between the centre's sections.
+    pub moves: Vec<Move>,
+    pub data: Vec<DataChange>,
+}
+
+/// One cell of the funding table: a funder and a year of the period.
+#[derive(Debug, Clone, Serialize)]
+pub struct FundingCell {
+    pub funder: String,
+    /// 1 for the first year of the period.
+    pub year_index: usize,
+    /// The calendar year (of the newer side when both have it).
+    pub year: Year,
+    pub from_year: Option<Year>,
+    pub to_year: Option<Year>,
+    pub from: Option<Decimal>,
+    pub to: Option<Decimal>,
+    pub euros: Decimal,
+    pub percent: Option<Decimal>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ObjectiveReport {
+    pub id: String,
+    pub status: Status,
+    pub from_title: Option<String>,
+    pub to_title: Option<String>,
+    pub changes: Vec<DataChange>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SectionReport {
+    pub id: String,
+    pub status: Status,
+    pub from_title: Option<String>,
+    pub to_title: Option<String>,
+    pub changes: Vec<Run>,
+}
+
+/// Percentage change, two decimals; `None` from zero.
+fn percent(from: Decimal, to: Decimal) -> Option<Decimal> {
+    if from.is_zero() {
+        None
+    } else {
+        Some(((to - from) / from * Decimal::from(100)).round_dp(2))
+    }
+}
+
+fn delta(
+    id: &str,
+    name: &str,
+    from: Decimal,
+    to: Decimal,
+    from_years: usize,
+    to_years: usize,
+) -> Delta {
+    let per = |v: Decimal, n: usize| (v / Decimal::from(n.max(1))).round_dp(2);
+    let (fpy, tpy) = (per(from, from_years), per(to, to_years));
+    Delta {
+        id: id.to_string(),
+        name: name.to_string(),
+        from,
+        to,
+        euros: to - from,
+        percent: percent(from, to),
+        from_per_year: fpy,
+        to_per_year: tpy,
+        per_year_euros: tpy - fpy,
+        per_year_percent: percent(fpy, tpy),
+    }
+}
+
+/// Compare two resolved sides.
+pub fn compare(from: &Side, to: &Side) -> Report {
+    let base = compare_base(from, to);
+    let mut summary = CentreSummary::default();
+    let mut centres = Vec::new();
+
+    // Match centres: by id, then a new centre's previous_id.
+    let mut matched: Vec<(Option<&Convention>, Option<&Convention>)> = Vec::new();
+    let mut used_from: BTreeSet<&str> = BTreeSet::new();
+    for t in to.conventions.values() {
+        if let Some(f) = from.conventions.get(&t.id) {
+            used_from.insert(&f.id);
+            matched.push((Some(f), Some(t)));
+        }
+    }
+    for t in to.conventions.values() {
+        if from.conventions.contains_key(&t.id) {
+            continue;
+        }
+        let prev = t
+            .data
+            .previous_id
+            .as_deref()
+            .filter(|p| !used_from.contains(p))
+            .and_then(|p| from.conventions.get(p));
+        if let Some(f) = prev {
+            used_from.insert(&f.id);
+        }
+        matched.push((prev, Some(t)));
+    }
+    for f in from.conventions.values() {
+        if !used_from.contains(f.id.as_str()) {
+            matched.push((Some(f), None));
+        }
+    }
+    matched.sort_by(|a, b| {
+        let key = |m: &(Option<&Convention>, Option<&Convention>)| {
+            m.1.or(m.0).map(|c| c.id.clone()).unwrap_or_default()
+        };
+        key(a).cmp(&key(b))
+    });
+
+    for (f, t) in matched {
+        let report = compare_centre(from, to, f, t);
+        match report.status {
+            Status::Added => summary.added.push(report.id.clone()),
+            Status::Removed => summary.removed.push(report.id.clone()),
+            Status::Renamed => summary.renamed.push(Renamed {
+                from: report.renamed_from.clone().unwrap_or_default(),
+                to: report.id.clone(),
+            }),
+            Status::Unchanged => summary.unchanged.push(report.id.clone()),
+            _ => summary.changed.push(report.id.clone()),
+        }
+        centres.push(report);
+    }
+
+    let funding = funding_summary(from, to);
+    let changed = !summary.added.is_empty()
+        || !summary.removed.is_empty()
+        || !summary.renamed.is_empty()
+        || !summary.changed.is_empty()
+        || base.articles.iter().any(|a| a.status != Status::Unchanged)
+        || !base.moves.is_empty()
+        || !base.data.is_empty();
+    Report {
+        from: from.info(),
+        to: to.info(),
+        summary: Summary {
+            centres: summary,
+            funding,
+            changed,
+        },
+        base,
+        centres,
+    }
+}
+
+fn compare_base(from: &Side, to: &Side) -> BaseReport {
+    let fa = &from.articles;
+    let ta = &to.articles;
+    let texts: Vec<Texts<'_>> = ids_in_order(
+        fa.iter().map(|a| a.id.as_str()),
+        ta.iter().map(|a| a.id.as_str()),
+    )
+    .into_iter()
+    .map(|id| Texts {
+        id,
+        from: fa.iter().find(|a| a.id == id).map(|a| a.body.as_str()),
+        to: ta.iter().find(|a| a.id == id).map(|a| a.body.as_str()),
+    })
+    .collect();
+    let (moves, remaining) = find_moves(&texts);
+
+    // Matched articles in new order, with their old positions: the ones out
+    // of order moved; the others may only have been renumbered.
+    let matched_new: Vec<&str> = ta
+        .iter()
+        .filter(|a| fa.iter().any(|f| f.id == a.id))
+        .map(|a| a.id.as_str())
+        .collect();
+    let old_positions: Vec<usize> = matched_new
+        .iter()
+        .map(|id| fa.iter().position(|f| f.id == *id).unwrap_or(0))
+        .collect();
+    let moved = moved_items(&old_positions);
+
+    let mut articles = Vec::new();
+    for (t, (rest_from, rest_to)) in texts.iter().zip(&remaining) {
+        let f = fa.iter().position(|a| a.id == t.id);
+        let n = ta.iter().position(|a| a.id == t.id);
+        let fart = f.map(|i| &fa[i]);
+        let tart = n.map(|i| &ta[i]);
+        let title_changed = fart.map(|a| &a.title) != tart.map(|a| &a.title);
+        let changes = match (fart, tart) {
+            (Some(_), Some(_)) => word_runs(rest_from, rest_to),
+            _ => Vec::new(),
+        };
+        let moved_para = moves.iter().any(|m| m.from == t.id || m.to == t.id);
+        let modified = fart.is_some()
+            && tart.is_some()
+            && (title_changed || has_changes(&changes) || moved_para);
+        let status = match (f, n) {
+            (None, Some(_)) => Status::Added,
+            (Some(_), None) => Status::Removed,
+            (Some(fi), Some(_)) => {
+                let idx = matched_new.iter().position(|id| *id == t.id).unwrap_or(0);
+                if moved[idx] {
+                    Status::Moved
+                } else if modified {
+                    Status::Modified
+                } else if fi != n.unwrap_or(fi) {
+                    Status::Renumbered
+                } else {
+                    Status::Unchanged
+                }
+            }
+            (None, None) => continue,
+        };
+        articles.push(ArticleReport {
+            id: t.id.to_string(),
+            status,
+            from_number: f.map(|i| i + 1),
+            to_number: n.map(|i| i + 1),
+            from_title: fart.map(|a| a.title.clone()),
+            to_title: tart.map(|a| a.title.clone()),
+            modified,
+            changes,
+            from_text: fart.map(|a| a.body.clone()),
+            to_text: tart.map(|a| a.body.clone()),
+        });
+    }
+    // New order first, removed articles at their old place.
+    articles.sort_by_key(|a| {
+        (
+            a.to_number.unwrap_or_else(|| a.from_number.unwrap_or(0)),
+            a.to_number.is_none(),
+        )
+    });
+
+    let mut data = Vec::new();
+    let strip = |v: Value| match v {
+        Value::Object(mut m) => {
+            m.remove("period");
+            Value::Object(m)
+        }
+        v => v,
+    };
+    diff_values(
+        "",
+        &strip(from.base_data.clone()),
+        &strip(to.base_data.clone()),
+        &mut data,
+    );
+    BaseReport {
+        articles,
+        moves,
+        data,
+    }
+}
+
+/// Ids of both lists, new order first, then ids only in the old list.
+fn ids_in_order<'a>(
+    from: impl Iterator<Item = &'a str>,
+    to: impl Iterator<Item = &'a str>,
+) -> Vec<&'a str> {
+    let mut ids: Vec<&str> = to.collect();
+    for id in from {
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    ids
+}
+
+/// Centre data compared by key path: everything but what has its own part
+/// of the report (funding, objectives) and what comes from the base (its
+/// arrays, texts and payment terms: the base part reports those once).
+/// Budget years are moved by `shift` so that the first year of one period
+/// meets the first year of the other. Payment terms the centre overrides
+/// itself are kept.
+fn centre_data(conv: &Convention, shift: Year) -> Value {
+    let mut v = serde_json::to_value(&conv.data).unwrap_or(Value::Null);
+    if let Value::Object(m) = &mut v {
+        for key in [
+            "title",
+            "period",
+            "signatories",
+            "axes",
+            "commitments",
+            "sections",
+            "funding",
+            "objectives",
+            "previous_id",
+            "payment",
+        ] {
+            m.remove(key);
+        }
+        if let Some(Value::Object(budget)) = m.get_mut("budget") {
+            let shifted: serde_json::Map<String, Value> = std::mem::take(budget)
+                .into_iter()
+                .map(|(year, b)| {
+                    let y = year
+                        .parse::<Year>()
+                        .map_or(year, |y| (y + shift).to_string());
+                    (y, b)
+                })
+                .collect();
+            *budget = shifted;
+        }
+        let own: serde_json::Map<String, Value> = conv
+            .tree
+            .get("payment")
+            .and_then(|p| p.as_table())
+            .map(|t| {
+                t.entries
+                    .iter()
+                    .filter(|e| e.node.loc.file == conv.centre_file)
+                    .map(|e| (e.key.clone(), e.node.to_json()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        if !own.is_empty() {
+            m.insert("payment".into(), Value::Object(own));
+        }
+    }
+    v
+}
+
+fn compare_centre(
+    from_side: &Side,
+    to_side: &Side,
+    from: Option<&Convention>,
+    to: Option<&Convention>,
+) -> CentreReport {
+    let id = to.or(from).map(|c| c.id.clone()).unwrap_or_default();
+    let name = to.or(from).map(|c| c.data.name.clone()).unwrap_or_default();
+    let renamed_from = match (from, to) {
+        (Some(f), Some(t)) if f.id != t.id => Some(f.id.clone()),
+        _ => None,
+    };
+
+    // Funding, cell by cell.
+    let empty = BTreeMap::new();
+    let ff = from.map_or(&empty, |c| &c.data.funding);
+    let tf = to.map_or(&empty, |c| &c.data.funding);
+    let funders: BTreeSet<&String> = ff.keys().chain(tf.keys()).collect();
+    // Cells are matched by funder and year of the period (1st year with
+    // 1st year...), which is the calendar year when both sides are the
+    // same period, and what readers compare when periods follow each other.
+    let mut funding = Vec::new();
+    let mut funding_totals = Vec::new();
+    for funder in funders {
+        let fy = ff.get(funder);
+        let ty = tf.get(funder);
+        let cells =
+            |m: Option<&BTreeMap<Year, Amount>>, start: Year| -> BTreeMap<usize, (Year, Decimal)> {
+                m.into_iter()
+                    .flatten()
+                    .filter(|(y, _)| **y >= start)
+                    .map(|(y, a)| ((*y - start) as usize, (*y, a.0)))
+                    .collect()
+            };
+        let a_cells = cells(fy, from_side.start_year);
+        let b_cells = cells(ty, to_side.start_year);
+        let indexes: BTreeSet<usize> = a_cells.keys().chain(b_cells.keys()).copied().collect();
+        for index in indexes {
+            let a = a_cells.get(&index);
+            let b = b_cells.get(&index);
+            if a.map(|x| x.1) == b.map(|x| x.1) && a.map(|x| x.0) == b.map(|x| x.0) {
+                continue;
+            }
+            let (x, y) = (
+                a.map_or(Decimal::ZERO, |v| v.1),
+                b.map_or(Decimal::ZERO, |v| v.1),
+            );
+            if a.is_some() && b.is_some() && x == y {
+                continue; // same amount, the year only shifted with the period
+            }
+            funding.push(FundingCell {
+                funder: funder.clone(),
+                year_index: index + 1,
+                year: b.or(a).map_or(0, |v| v.0),
+                from_year: a.map(|v| v.0),
+                to_year: b.map(|v| v.0),
+                from: a.map(|v| v.1),
+                to: b.map(|v| v.1),
+                euros: y - x,
+                percent: match (a, b) {
+                    (Some(a), Some(_)) => percent(a.1, y),
+                    _ => None,
+                },
+            });
+        }
+        let total = |m: Option<&BTreeMap<Year, Amount>>| -> Decimal {
+            m.map_or(Decimal::ZERO, |m| m.values().map(|a| a.0).sum())
+        };
+        let fname = to
+            .and_then(|c| c.data.signatory(funder))
+            .or_else(|| from.and_then(|c| c.data.signatory(funder)))
+            .map_or_else(|| funder.clone(), |s| s.name.clone());
+        funding_totals.push(delta(
+            funder,
+            &fname,
+            total(fy),
+            total(ty),
+            from_side.years,
+            to_side.years,
+        ));
+    }
+
+    // Objectives by id.
+    let mut objectives = Vec::new();
+    let fo = from
+        .map(|c| c.data.objectives.as_slice())
+        .unwrap_or_default();
+    let to_objs = to.map(|c| c.data.objectives.as_slice()).unwrap_or_default();
+    for oid in ids_in_order(
+        fo.iter().map(|o| o.id.as_str()),
+        to_objs.iter().map(|o| o.id.as_str()),
+    ) {
+        let a = fo.iter().find(|o| o.id == oid);
+        let b = to_objs.iter().find(|o| o.id == oid);
+        let mut changes = Vec::new();
+        diff_values(
+            "",
+            &serde_json::to_value(a).unwrap_or(Value::Null),
+            &serde_json::to_value(b).unwrap_or(Value::Null),
+            &mut changes,
+        );
+        let status = match (a, b) {
+            (None, Some(_)) => Status::Added,
+            (Some(_), None) => Status::Removed,
+            _ if changes.is_empty() => Status::Unchanged,
+            _ => Status::Modified,
+        };
+        if matches!(status, Status::Added | Status::Removed) {
+            changes.clear();
+        }
+        objectives.push(ObjectiveReport {
+            id: oid.to_string(),
+            status,
+            from_title: a.map(|o| o.title.clone()),
+            to_title: b.map(|o| o.title.clone()),
+            changes,
+        });
+    }
+
+    // Sections by id, with moves between them.
+    let fs = from.map(|c| c.text.sections.as_slice()).unwrap_or_default();
+    let ts = to.map(|c| c.text.sections.as_slice()).unwrap_or_default();
+    let ids = ids_in_order(
+        fs.iter().map(|s| s.id.as_str()),
+        ts.iter().map(|s| s.id.as_str()),
+    );
+    let texts: Vec<Texts<'_>> = ids
+        .iter()
+        .map(|id| Texts {
+            id,
+            from: fs.iter().find(|s| s.id == *id).map(|s| s.body.as_str()),
+            to: ts.iter().find(|s| s.id == *id).map(|s| s.body.as_str()),
+        })
+        .collect();
+    let (moves, remaining) = if from.is_some() && to.is_some() {
+        find_moves(&texts)
+    } else {
+        (
+            Vec::new(),
+            texts
+                .iter()
+                .map(|_| (String::new(), String::new()))
+                .collect(),
+        )
+    };
+    let mut sections = Vec::new();
+    for (t, (rf, rt)) in texts.iter().zip(&remaining) {
+        let a = fs.iter().find(|s| s.id == t.id);
+        let b = ts.iter().find(|s| s.id == t.id);
+        let changes = if a.is_some() && b.is_some() {
+            word_runs(rf, rt)
+        } else {
+            Vec::new()
+        };
+        let moved = moves.iter().any(|m| m.from == t.id || m.to == t.id);
+        let status = match (a, b) {
+            (None, Some(_)) => Status::Added,
+            (Some(_), None) => Status::Removed,
+            (Some(x), Some(y)) if x.title != y.title || has_changes(&changes) || moved => {
+                Status::Modified
+            }
+            _ => Status::Unchanged,
+        };
+        sections.push(SectionReport {
+            id: t.id.to_string(),
+            status,
+            from_title: a.map(|s| s.title.clone()),
+            to_title: b.map(|s| s.title.clone()),
+            changes,
+        });
+    }
+
+    let mut data = Vec::new();
+    let shift = to_side.start_year - from_side.start_year;
+    diff_values(
+        "",
+        &from.map(|c| centre_data(c, shift)).unwrap_or(Value::Null),
+        &to.map(|c| centre_data(c, 0)).unwrap_or(Value::Null),
+        &mut data,
+    );
+    if from.is_none() || to.is_none() {
+        data.clear();
+        funding.clear();
+        objectives.clear();
+        sections.clear();
+    }
+
+    let anything = !funding.is_empty()
+        || objectives.iter().any(|o| o.status != Status::Unchanged)
+        || sections.iter().any(|s| s.status != Status::Unchanged)
+        || !moves.is_empty()
+        || !data.is_empty();
+    let status = match (from, to) {
+        (None, _) => Status::Added,
+        (_, None) => Status::Removed,
+        _ if renamed_from.is_some() => Status::Renamed,
+        _ if anything => Status::Modified,
+        _ => Status::Unchanged,
+    };
+    CentreReport {
+        id,
+        status,
+        renamed_from,
+        name,
+        funding,
+        funding_totals,
+        objectives,
+        sections,
+        moves,
+        data,
+    }
+}
+
+fn funding_summary(from: &Side, to: &Side) -> FundingSummary {
+    let sum = |side: &Side| -> BTreeMap<String, Decimal> {
+        let mut m = BTreeMap::new();
+        for c in side.conventions.values() {
+            for (f, years) in &c.data.funding {
+                *m.entry(f.clone()).or_insert(Decimal::ZERO) +=
+                    years.values().map(|a| a.0).sum::<Decimal>();
+            }
+        }
+        m
+    };
+    let (a, b) = (sum(from), sum(to));
+    let funders: BTreeSet<&String> = a.keys().chain(b.keys()).collect();
+    let name = |id: &str| {
+        to.funder_names
+            .get(id)
+            .or_else(|| from.funder_names.get(id))
+            .cloned()
+            .unwrap_or_else(|| id.to_string())
+    };
+    let funders = funders
+        .into_iter()
+        .map(|f| {
+            delta(
+                f,
+                &name(f),
+                a.get(f).copied().unwrap_or_default(),
+                b.get(f).copied().unwrap_or_default(),
+                from.years,
+                to.years,
+            )
+        })
+        .collect();
+    FundingSummary {
+        funders,
+        total: delta(
+            "total",
+            "Total",
+            a.values().copied().sum(),
+            b.values().copied().sum(),
+            from.years,
+            to.years,
+        ),
+    }
+}
+
+/// Differences of two JSON values by key path. Arrays of objects with an
+/// `id` are matched by id; other arrays are compared whole.
+pub fn diff_values(path: &str, a: &Value, b: &Value, out: &mut Vec<DataChange>) {
+    let join = |key: &str| {
+        if path.is_empty() {
+            key.to_string()
+        } else {
+            format!("{path}.{key}")
+        }
+    };
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            let keys: Vec<&String> = {
+                let mut k: Vec<&String> = x.keys().collect();
+                for key in y.keys() {
+                    if !x.contains_key(key) {
+                        k.push(key);
+                    }
+                }
+                k
+            };
+            for key in keys {
+                diff_values(
+                    &join(key),
+                    x.get(key).unwrap_or(&Value::Null),
+                    y.get(key).unwrap_or(&Value::Null),
+                    out,
+                );
+            }
+        }
+        (Value::Array(x), Value::Array(y))
+            if x.iter()
+                .chain(y)
+                .all(|v| v.get("id").and_then(Value::as_str).is_some()) =>
+        {
+            let id = |v: &Value| v["id"].as_str().unwrap_or_default().to_string();
+            let ids = ids_in_order(
+                x.iter().map(|v| v["id"].as_str().unwrap_or_default()),
+                y.iter().map(|v| v["id"].as_str().unwrap_or_default()),
+            );
+            for key in ids {
+                let va = x.iter().find(|v| id(v) == key).unwrap_or(&Value::Null);
+                let vb = y.iter().find(|v| id(v) == key).unwrap_or(&Value::Null);
+                if va.is_null() || vb.is_null() {
+                    if va != vb {
+                        out.push(DataChange {
+                            path: join(key),
+                            from: va.clone(),
+                            to: vb.clone(),
+                        });
+                    }
+                } else {
+                    diff_values(&join(key), va, vb, out);
+                }
+            }
+        }
+        _ if a != b => out.push(DataChange {
+            path: path.to_string(),
+            from: a.clone(),
+            to: b.clone(),
+        }),
+        _ => {}
+    }
+}

@@ -1,0 +1,279 @@
+//! One side of a comparison: a period of a snapshot (the work tree or a
+//! git revision read in place), resolved into conventions and articles.
+//!
+//! Snapshot specs (SPEC §6): `LABEL` is a period of the work tree,
+//! `LABEL@REV` that period at a git revision, `@REV` the other side's period
+//! at a revision (`cpo diff @v2022-signed`: what changed since signature).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+use serde_json::Value;
+
+use super::SideInfo;
+use crate::merge::{self, Convention};
+use crate::model::{Snapshot, is_valid_id};
+use crate::repo::{GitTree, WorkTree};
+
+/// `LABEL`, `LABEL@REV` or `@REV`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Spec {
+    pub label: Option<String>,
+    pub rev: Option<String>,
+}
+
+impl Spec {
+    pub fn parse(s: &str) -> Result<Spec> {
+        let (label, rev) = match s.split_once('@') {
+            Some((l, r)) => (l, Some(r)),
+            None => (s, None),
+        };
+        if rev.is_some_and(str::is_empty) {
+            bail!("`{s}`: a revision is expected after `@`");
+        }
+        if label.is_empty() && rev.is_none() {
+            bail!("an empty snapshot name");
+        }
+        Ok(Spec {
+            label: (!label.is_empty()).then(|| label.to_string()),
+            rev: rev.map(str::to_string),
+        })
+    }
+}
+
+/// An article of base.md as written (its template source).
+#[derive(Debug, Clone)]
+pub struct Article {
+    pub id: String,
+    pub title: String,
+    pub body: String,
+}
+
+/// A resolved side.
+pub struct Side {
+    pub label: String,
+    pub origin: String,
+    pub years: usize,
+    pub start_year: crate::model::Year,
+    pub conventions: BTreeMap<String, Convention>,
+    pub articles: Vec<Article>,
+    /// base.toml as JSON.
+    pub base_data: Value,
+    /// Signatory id -> name, for funding summaries.
+    pub funder_names: BTreeMap<String, String>,
+}
+
+impl Side {
+    pub fn info(&self) -> SideInfo {
+        SideInfo {
+            label: self.label.clone(),
+            origin: self.origin.clone(),
+            years: self.years,
+        }
+    }
+
+    /// Resolve `label` of `snapshot`. Fails when the period is absent or
+    /// when its files cannot be resolved (run `cpo check` there).
+    pub fn resolve(snapshot: &Snapshot, label: &str) -> Result<Side> {
+        let Some(period) = snapshot.period(Some(label)) else {
+            bail!(
+                "no period `{label}` in {} (periods: {})",
+                snapshot.origin,
+                snapshot.period_labels().join(", ")
+            );
+        };
+        let base = period.base.as_ref().with_context(|| {
+            format!(
+                "period {label} in {} has no valid base.toml: run `cpo check`",
+                snapshot.origin
+            )
+        })?;
+        let base_text = period
+            .base_text
+            .as_ref()
+            .with_context(|| format!("period {label} in {} has no base.md", snapshot.origin))?;
+        let mut conventions = BTreeMap::new();
+        let mut broken = Vec::new();
+        for centre in &period.centres {
+            if !is_valid_id(&centre.id) {
+                continue;
+            }
+            let mut diags = Vec::new();
+            match merge::convention(snapshot, period, &centre.id, &mut diags) {
+                Some(conv) => {
+                    conventions.insert(centre.id.clone(), conv);
+                }
+                None => broken.push(centre.id.clone()),
+            }
+        }
+        if !broken.is_empty() {
+            bail!(
+                "period {label} in {}: centre(s) {} cannot be resolved; run `cpo check` there",
+                snapshot.origin,
+                broken.join(", ")
+            );
+        }
+        let d = base.data.period;
+        Ok(Side {
+            label: label.to_string(),
+            origin: snapshot.origin.clone(),
+            years: (i32::from(d.end.year()) - i32::from(d.start.year()) + 1).max(1) as usize,
+            start_year: i32::from(d.start.year()),
+            conventions,
+            articles: base_text
+                .text
+                .sections
+                .iter()
+                .map(|s| Article {
+                    id: s.id.clone(),
+                    title: s.title.clone(),
+                    body: s.body.clone(),
+                })
+                .collect(),
+            base_data: serde_json::to_value(&base.data).unwrap_or(Value::Null),
+            funder_names: base
+                .data
+                .signatories
+                .iter()
+                .map(|s| (s.id.clone(), s.name.clone()))
+                .collect(),
+        })
+    }
+}
+
+/// Snapshots read so far, so each tree is loaded once.
+pub struct Snapshots<'r> {
+    root: &'r Path,
+    work: Option<Snapshot>,
+    revs: Vec<(String, Snapshot)>,
+}
+
+impl<'r> Snapshots<'r> {
+    pub fn new(root: &'r Path) -> Snapshots<'r> {
+        Snapshots {
+            root,
+            work: None,
+            revs: Vec::new(),
+        }
+    }
+
+    /// Start from an already loaded work-tree snapshot.
+    pub fn with_work_tree(root: &'r Path, snapshot: Snapshot) -> Snapshots<'r> {
+        Snapshots {
+            root,
+            work: Some(snapshot),
+            revs: Vec::new(),
+        }
+    }
+
+    /// The snapshot of a revision (`None`: the work tree).
+    pub fn get(&mut self, rev: Option<&str>) -> Result<&Snapshot> {
+        match rev {
+            None => {
+                if self.work.is_none() {
+                    self.work = Some(Snapshot::load(&WorkTree::new(self.root))?);
+                }
+                Ok(self.work.as_ref().expect("loaded"))
+            }
+            Some(rev) => {
+                if let Some(i) = self.revs.iter().position(|(r, _)| r == rev) {
+                    return Ok(&self.revs[i].1);
+                }
+                let tree = GitTree::open(self.root, rev)?;
+                let snapshot = Snapshot::load(&tree)
+                    .with_context(|| format!("reading the repository at revision {rev}"))?;
+                self.revs.push((rev.to_string(), snapshot));
+                Ok(&self.revs.last().expect("pushed").1)
+            }
+        }
+    }
+}
+
+/// Resolve FROM and TO (either may be absent) into two sides.
+///
+/// - TO defaults to `--period` (or the latest period) of the work tree;
+/// - a spec without a label takes the other side's label;
+/// - FROM defaults to the period before TO's.
+pub fn resolve_pair(
+    snapshots: &mut Snapshots<'_>,
+    from: Option<&str>,
+    to: Option<&str>,
+    period: Option<&str>,
+) -> Result<(Side, Side)> {
+    let from = from.map(Spec::parse).transpose()?;
+    let mut to = to.map(Spec::parse).transpose()?.unwrap_or_default();
+    if to.label.is_none() {
+        to.label = match (&from, period) {
+            (
+                Some(Spec {
+                    label: Some(l),
+                    rev: None,
+                }),
+                None,
+            ) if to.rev.is_some() => Some(l.clone()),
+            (_, Some(p)) => Some(p.to_string()),
+            _ => {
+                let snap = snapshots.get(to.rev.as_deref())?;
+                Some(
+                    snap.period(None)
+                        .map(|p| p.label.clone())
+                        .with_context(|| format!("{} has no period", snap.origin))?,
+                )
+            }
+        };
+    }
+    let to_label = to.label.clone().expect("set above");
+    let from = match from {
+        Some(Spec { label: None, rev }) => Spec {
+            label: Some(to_label.clone()),
+            rev,
+        },
+        Some(spec) => spec,
+        None => {
+            let snap = snapshots.get(to.rev.as_deref())?;
+            let prev = snap.previous_period(&to_label).with_context(|| {
+                format!("no period before {to_label} to compare with: name one, e.g. `cpo diff 2018-2021 {to_label}`")
+            })?;
+            Spec {
+                label: Some(prev.label.clone()),
+                rev: to.rev.clone(),
+            }
+        }
+    };
+    let from_label = from.label.clone().expect("set above");
+    let from_side = Side::resolve(snapshots.get(from.rev.as_deref())?, &from_label)?;
+    let to_side = Side::resolve(snapshots.get(to.rev.as_deref())?, &to_label)?;
+    Ok((from_side, to_side))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn specs() {
+        assert_eq!(
+            Spec::parse("2022-2025").unwrap(),
+            Spec {
+                label: Some("2022-2025".into()),
+                rev: None
+            }
+        );
+        assert_eq!(
+            Spec::parse("2022-2025@v1").unwrap(),
+            Spec {
+                label: Some("2022-2025".into()),
+                rev: Some("v1".into())
+            }
+        );
+        assert_eq!(
+            Spec::parse("@HEAD~1").unwrap(),
+            Spec {
+                label: None,
+                rev: Some("HEAD~1".into())
+            }
+        );
+        assert!(Spec::parse("2022-2025@").is_err());
+    }
+}
