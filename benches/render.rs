@@ -78,7 +78,28 @@ fn main() {
         bytes as f64 / 1e6
     );
 
-    let sample = &convs[..convs.len().min(20)];
+    // Conventions not rendered yet in this process (no memoized result to reuse).
+    let fresh = tempfile::tempdir().expect("temp dir");
+    cpo::synth::generate(
+        fresh.path(),
+        &cpo::synth::Options {
+            centres: 20,
+            periods: vec![(2022, 2025)],
+            seed: 99,
+        },
+    )
+    .expect("generating");
+    let fresh_snapshot =
+        cpo::model::Snapshot::load(&cpo::repo::WorkTree::new(fresh.path())).expect("loading");
+    let fresh_period = fresh_snapshot.period(None).expect("a period");
+    let fresh_convs: Vec<_> = fresh_period
+        .centres
+        .iter()
+        .filter_map(|c| {
+            cpo::merge::convention(&fresh_snapshot, fresh_period, &c.id, &mut Vec::new())
+        })
+        .collect();
+    let sample = &fresh_convs[..];
     let t = Instant::now();
     for conv in sample {
         render_convention(&job, conv).expect("render");

@@ -83,14 +83,22 @@ pub struct Delta {
     /// Funder id (or "total").
     pub id: String,
     pub name: String,
+    #[serde(serialize_with = "crate::model::types::serialize_decimal")]
     pub from: Decimal,
+    #[serde(serialize_with = "crate::model::types::serialize_decimal")]
     pub to: Decimal,
+    #[serde(serialize_with = "crate::model::types::serialize_decimal")]
     pub euros: Decimal,
     /// `None` when `from` is zero.
+    #[serde(serialize_with = "crate::model::types::serialize_opt_decimal")]
     pub percent: Option<Decimal>,
+    #[serde(serialize_with = "crate::model::types::serialize_decimal")]
     pub from_per_year: Decimal,
+    #[serde(serialize_with = "crate::model::types::serialize_decimal")]
     pub to_per_year: Decimal,
+    #[serde(serialize_with = "crate::model::types::serialize_decimal")]
     pub per_year_euros: Decimal,
+    #[serde(serialize_with = "crate::model::types::serialize_opt_decimal")]
     pub per_year_percent: Option<Decimal>,
 }
 
@@ -167,9 +175,13 @@ pub struct FundingCell {
     pub year: Year,
     pub from_year: Option<Year>,
     pub to_year: Option<Year>,
+    #[serde(serialize_with = "crate::model::types::serialize_opt_decimal")]
     pub from: Option<Decimal>,
+    #[serde(serialize_with = "crate::model::types::serialize_opt_decimal")]
     pub to: Option<Decimal>,
+    #[serde(serialize_with = "crate::model::types::serialize_decimal")]
     pub euros: Decimal,
+    #[serde(serialize_with = "crate::model::types::serialize_opt_decimal")]
     pub percent: Option<Decimal>,
 }
 

@@ -97,20 +97,34 @@ fn article_label(a: &ArticleReport) -> String {
 
 // ---------------------------------------------------------------- Markdown
 
+/// `text` between `open` and `close`, its surrounding spaces kept outside
+/// (Markdown emphasis cannot start or end with a space).
+fn wrap(open: &str, close: &str, text: &str) -> String {
+    let start = text.len() - text.trim_start().len();
+    let end = text.trim_end().len().max(start);
+    if start == end {
+        return text.to_string();
+    }
+    format!(
+        "{}{open}{}{close}{}",
+        &text[..start],
+        &text[start..end],
+        &text[end..]
+    )
+}
+
 fn md_runs(runs: &[Run]) -> String {
     let esc = crate::render::md::escape;
     let mut out = String::new();
     for r in runs {
         match r {
             Run::Equal { text } => out.push_str(&esc(&context(text))),
-            Run::Delete { text } => {
-                let _ = write!(out, "~~{}~~", esc(text.trim()));
-            }
-            Run::Insert { text } => {
-                let _ = write!(out, "**{}**", esc(text.trim()));
-            }
+            Run::Delete { text } => out.push_str(&wrap("~~", "~~", &esc(text))),
+            Run::Insert { text } => out.push_str(&wrap("**", "**", &esc(text))),
             Run::Replace { from, to } => {
-                let _ = write!(out, "~~{}~~ **{}**", esc(from.trim()), esc(to.trim()));
+                out.push_str(&wrap("~~", "~~", &esc(from.trim_end())));
+                out.push(' ');
+                out.push_str(wrap("**", "**", &esc(to)).trim_start());
             }
         }
     }
@@ -371,20 +385,24 @@ pub fn terminal(r: &Report, color: bool) -> String {
             s.to_string()
         }
     };
+    let mark = |code: &str, open: &str, close: &str, text: &str| {
+        let (on, off) = if color {
+            (format!("\x1b[{code}m"), "\x1b[0m")
+        } else {
+            (String::new(), "")
+        };
+        wrap(&format!("{on}{open}"), &format!("{close}{off}"), text)
+    };
     let runs = |rs: &[Run]| {
         let mut out = String::new();
         for run in rs {
             match run {
                 Run::Equal { text } => out.push_str(&context(text)),
-                Run::Delete { text } => {
-                    out.push_str(&paint("31;9", &format!("[-{}-]", text.trim())))
-                }
-                Run::Insert { text } => {
-                    out.push_str(&paint("32", &format!("{{+{}+}}", text.trim())))
-                }
+                Run::Delete { text } => out.push_str(&mark("31;9", "[-", "-]", text)),
+                Run::Insert { text } => out.push_str(&mark("32", "{+", "+}", text)),
                 Run::Replace { from, to } => {
-                    out.push_str(&paint("31;9", &format!("[-{}-]", from.trim())));
-                    out.push_str(&paint("32", &format!("{{+{}+}}", to.trim())));
+                    out.push_str(&mark("31;9", "[-", "-]", from.trim_end()));
+                    out.push_str(&mark("32", "{+", "+}", to.trim_start()));
                 }
             }
         }
@@ -905,7 +923,7 @@ fn html_centre(out: &mut String, c: &CentreReport) {
     for m in &c.moves {
         let _ = writeln!(
             out,
-            "<div class=\"moved\"><p>Paragraphe déplacé de la section <code>{}</code> vers la section <code>{}</code> :</p><p>{}</p></div>",
+            "<div class=\"moved\"><p>Paragraphe déplacé de la section <code>{}</code> vers la section <code>{}</code> :</p>\n{}</div>",
             escape(&m.from),
             escape(&m.to),
             html_runs(&m.changes, Side::To)

@@ -123,7 +123,7 @@ impl<'de> Deserialize<'de> for Quantity {
 
 /// Amounts serialize as JSON/TOML numbers: whole euros as integers, others
 /// through their exact decimal text.
-fn serialize_decimal<S: Serializer>(d: &Decimal, s: S) -> Result<S::Ok, S::Error> {
+pub fn serialize_decimal<S: Serializer>(d: &Decimal, s: S) -> Result<S::Ok, S::Error> {
     let d = d.normalize();
     if d.scale() == 0
         && let Ok(i) = i64::try_from(d)
@@ -132,6 +132,14 @@ fn serialize_decimal<S: Serializer>(d: &Decimal, s: S) -> Result<S::Ok, S::Error
     }
     let f: f64 = d.to_string().parse().map_err(serde::ser::Error::custom)?;
     s.serialize_f64(f)
+}
+
+/// [`serialize_decimal`] for an optional decimal (`null` when absent).
+pub fn serialize_opt_decimal<S: Serializer>(d: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
+    match d {
+        Some(d) => serialize_decimal(d, s),
+        None => s.serialize_none(),
+    }
 }
 
 impl Serialize for Amount {

@@ -115,6 +115,10 @@ pub fn render(doc: &Document, template: &str) -> Result<Vec<u8>, PdfError> {
         today,
     };
     let compiled = typst::compile::<PagedDocument>(&world);
+    // typst memoizes across compilations; with thousands of different
+    // documents in one run the cache only grows and lookups slow down.
+    // Keep what the last few compilations used (fonts, the template).
+    typst::comemo::evict(8);
     let document = compiled.output.map_err(|errors| {
         PdfError(
             errors

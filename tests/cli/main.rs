@@ -9,6 +9,6 @@ mod check_rules;
 mod diff;
 mod formats;
 mod lifecycle;
-mod render;
+pub mod render;
 mod schemas;
 mod templates;
