@@ -113,42 +113,74 @@ impl Convention {
         (i32::from(p.start.year())..=i32::from(p.end.year())).collect()
     }
 
-    /// SHA-256 (hex) of a canonical serialisation of the convention: its id,
-    /// period, resolved data and texts; not its templates or styling, so a
-    /// new stylesheet does not invalidate a signature. Seals and documents
-    /// carry it.
-    pub fn fingerprint(&self) -> String {
-        #[derive(Serialize)]
-        struct Canonical<'a> {
-            format: u32,
-            id: &'a str,
-            period: &'a str,
-            data: &'a Resolved,
-            base: &'a str,
-            title: Option<&'a str>,
-            intro: &'a str,
-            sections: Vec<(&'a str, &'a str, &'a str)>,
+    /// The parts of the convention, each as canonical JSON: the resolved
+    /// data by top-level key (`data.funding`, ...), the common text's
+    /// préambule and articles (`article.objet`, from base.md's source), and
+    /// the centre's texts (`section.diagnostic`, ...). `status` is left out:
+    /// it is workflow, not content, so signing (`status = "signed"`) does
+    /// not change a sealed fingerprint.
+    pub fn parts(&self) -> BTreeMap<String, String> {
+        let mut parts = BTreeMap::new();
+        if let Ok(serde_json::Value::Object(data)) = serde_json::to_value(&self.data) {
+            for (key, value) in data {
+                if key != "status" {
+                    parts.insert(format!("data.{key}"), value.to_string());
+                }
+            }
         }
-        let canonical = Canonical {
-            format: 1,
-            id: &self.id,
-            period: &self.period,
-            data: &self.data,
-            base: &self.base_source,
-            title: self.text.title.as_deref(),
-            intro: &self.text.intro,
-            sections: self
-                .text
-                .sections
-                .iter()
-                .map(|s| (s.id.as_str(), s.title.as_str(), s.body.as_str()))
-                .collect(),
-        };
-        // Serialising plain data to JSON cannot fail.
-        let bytes = serde_json::to_vec(&canonical).unwrap_or_default();
-        let digest = Sha256::digest(&bytes);
-        digest.iter().map(|b| format!("{b:02x}")).collect()
+        parts.insert(
+            "base.preamble".into(),
+            serde_json::Value::from(self.base_text.intro.as_str()).to_string(),
+        );
+        for a in &self.base_text.sections {
+            parts.insert(
+                format!("article.{}", a.id),
+                serde_json::json!([a.title, a.body]).to_string(),
+            );
+        }
+        parts.insert(
+            "text.title".into(),
+            serde_json::json!(self.text.title).to_string(),
+        );
+        parts.insert(
+            "text.intro".into(),
+            serde_json::Value::from(self.text.intro.as_str()).to_string(),
+        );
+        for s in &self.text.sections {
+            parts.insert(
+                format!("section.{}", s.id),
+                serde_json::json!([s.title, s.body]).to_string(),
+            );
+        }
+        parts
     }
+
+    /// Short hashes of each part (16 hex digits), stored in seals so that a
+    /// changed convention can say which parts changed.
+    pub fn part_hashes(&self) -> BTreeMap<String, String> {
+        self.parts()
+            .into_iter()
+            .map(|(k, v)| (k, hex(&Sha256::digest(v.as_bytes()))[..16].to_string()))
+            .collect()
+    }
+
+    /// SHA-256 (hex) of a canonical serialisation of the convention: its id,
+    /// period and [`parts`](Self::parts) (resolved data and texts), not its
+    /// templates or styling, so a new stylesheet does not invalidate a
+    /// signature. Seals and documents carry it.
+    pub fn fingerprint(&self) -> String {
+        let canonical = serde_json::json!({
+            "format": 1,
+            "id": self.id,
+            "period": self.period,
+            "parts": self.parts(),
+        });
+        hex(&Sha256::digest(canonical.to_string().as_bytes()))
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Merge the base tree and a centre tree. Pure: findings are returned, not

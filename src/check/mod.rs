@@ -94,6 +94,7 @@ fn check_period(
         }
     }
     identity::across_centres(&convs, diags);
+    crate::seal::check(period, &convs, &options.centres, diags);
 }
 
 /// The severity policy of a snapshot: `[lints]` of cpo.toml (unknown rule

@@ -157,6 +157,18 @@ impl Snapshot {
     }
 }
 
+/// Read a typed value from TOML text that is not a user's file (built-in
+/// templates): any problem is an error with the first finding's message.
+pub fn parse_str<T: serde::de::DeserializeOwned>(text: &str) -> Result<T> {
+    let tree = node::parse_toml(crate::diag::FileId(0), text).map_err(|d| {
+        anyhow::anyhow!(
+            "{}",
+            d.first().map_or("invalid TOML", |d| d.message.as_str())
+        )
+    })?;
+    node::from_node(&tree).map_err(|e| anyhow::anyhow!("{e}"))
+}
+
 /// Parse a period folder name `START-END` into its years.
 pub fn parse_period_label(label: &str) -> Option<(Year, Year)> {
     let (start, end) = label.split_once('-')?;

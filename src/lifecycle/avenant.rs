@@ -1,0 +1,484 @@
+//! `cpo avenant CENTRE`: the amendment that records what changed in a
+//! centre's convention since it was sealed, article by article, with its
+//! own signature page ("Avenant n° 1 à la convention…").
+//!
+//! The sealed convention is read back from git at the seal's commit (read
+//! in place) and compared with the repository now, on the rendered text a
+//! signatory read: base.md rendered for the centre, its sections, its data.
+//! Each change becomes one article of the avenant in the French drafting
+//! style: "L'article 5 est remplacé par les dispositions suivantes : …".
+
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+use serde_json::Value;
+
+use crate::diff::{DataChange, diff_values};
+use crate::fr;
+use crate::merge::{self, Convention};
+use crate::model::config::Territory;
+use crate::model::text::Section;
+use crate::model::{Period, Snapshot};
+use crate::render::context;
+use crate::render::document::{siret_display, visas};
+use crate::render::ir::{Align, Block, Column, Document, Inline, Meta, Row, Signer, Table};
+use crate::render::markdown::to_blocks;
+use crate::render::template::BaseTemplate;
+use crate::repo::GitTree;
+use crate::seal;
+
+/// A convention's common text rendered for it, cut into articles.
+fn common_articles(
+    snapshot: &Snapshot,
+    period: &Period,
+    conv: &Convention,
+    territory: &Territory,
+) -> Result<Vec<Section>> {
+    let doc = period.base_text.as_ref().context("base.md is missing")?;
+    let template = BaseTemplate::new(&snapshot.sources.get(doc.file).text)
+        .map_err(|e| anyhow::anyhow!("base.md: {}", e.message))?;
+    let text = template
+        .render(&context::build(conv, territory))
+        .map_err(|e| anyhow::anyhow!("base.md: {}", e.message))?;
+    let mut diags = Vec::new();
+    Ok(crate::model::text::parse(crate::diag::FileId(0), &text, false, &mut diags).sections)
+}
+
+/// What the avenant needs: the sealed and current conventions.
+pub struct Amendment {
+    pub number: usize,
+    pub seal: seal::Seal,
+    pub sealed: Convention,
+    pub current: Convention,
+    pub sealed_articles: Vec<Section>,
+    pub current_articles: Vec<Section>,
+}
+
+/// Load both sides of an amendment of `centre`.
+pub fn prepare(
+    root: &Path,
+    snapshot: &Snapshot,
+    period: &Period,
+    centre: &str,
+    territory: &Territory,
+) -> Result<Amendment> {
+    let (seals, problems) = seal::read(period);
+    if let Some(p) = problems.first() {
+        bail!("{}: {}", snapshot.sources.describe(&p.loc), p.message);
+    }
+    let latest = seal::latest(&seals);
+    let Some((seal, _)) = latest.get(centre) else {
+        bail!(
+            "centre `{centre}` has no seal in period {}: seal the signed convention first (`cpo seal {centre}`)",
+            period.label
+        );
+    };
+    let mut diags = Vec::new();
+    let current = merge::convention(snapshot, period, centre, &mut diags).with_context(|| {
+        format!("centre `{centre}` cannot be resolved: run `cpo check {centre}`")
+    })?;
+    if current.fingerprint() == seal.fingerprint {
+        bail!(
+            "the convention of `{centre}` has not changed since it was sealed on {}: no avenant to write",
+            seal.date
+        );
+    }
+    let commit = seal.commit.as_deref().with_context(|| {
+        format!("the seal of `{centre}` records no git commit: the sealed text cannot be read back")
+    })?;
+    let tree = GitTree::open(root, commit)?;
+    let sealed_snapshot = Snapshot::load(&tree)?;
+    let sealed_period = sealed_snapshot
+        .period(Some(&period.label))
+        .with_context(|| format!("period {} is absent at commit {commit}", period.label))?;
+    let sealed = merge::convention(&sealed_snapshot, sealed_period, centre, &mut Vec::new())
+        .with_context(|| format!("centre `{centre}` cannot be resolved at commit {commit}"))?;
+    if sealed.fingerprint() != seal.fingerprint {
+        bail!(
+            "at commit {commit} the convention of `{centre}` does not have the sealed fingerprint: the seal was recorded on uncommitted changes"
+        );
+    }
+    Ok(Amendment {
+        number: seal::count(&seals, centre),
+        seal: seal.clone(),
+        sealed_articles: common_articles(&sealed_snapshot, sealed_period, &sealed, territory)?,
+        current_articles: common_articles(snapshot, period, &current, territory)?,
+        sealed,
+        current,
+    })
+}
+
+fn cell(s: impl Into<String>) -> Vec<Inline> {
+    vec![Inline::text(s)]
+}
+
+fn value_text(v: &Value) -> String {
+    match v {
+        Value::Null => "(néant)".into(),
+        Value::String(s) => s.clone(),
+        Value::Number(n) => n.to_string(),
+        v => v.to_string(),
+    }
+}
+
+/// Build the avenant document.
+pub fn document(a: &Amendment, territory: &Territory, date: String) -> Document {
+    let conv = &a.current;
+    let data = &conv.data;
+    let mut blocks = Vec::new();
+    let title = format!(
+        "Avenant n° {} à la {} {}",
+        a.number,
+        data.title.to_lowercase(),
+        conv.period
+    );
+    blocks.push(Block::Center {
+        c: vec![
+            Block::Heading {
+                level: 1,
+                id: Some("titre".into()),
+                c: cell(&title),
+            },
+            Block::para_inlines(vec![Inline::strong(&data.name)]),
+        ],
+    });
+    blocks.push(Block::heading_id(2, "parties", "Entre les soussignés"));
+    for s in &data.signatories {
+        blocks.push(Block::para_inlines(vec![
+            Inline::strong(&s.name),
+            Inline::text(format!(
+                ", SIRET {}, représenté(e) par {}, en qualité de {},",
+                siret_display(&s.siret),
+                s.representative,
+                s.title
+            )),
+        ]));
+    }
+    blocks.push(Block::para("d'une part, et"));
+    let assoc = &data.association;
+    blocks.push(Block::para_inlines(vec![
+        Inline::strong(&assoc.legal_name),
+        Inline::text(format!(", SIRET {}, représentée par {}, en qualité de {}, ci-après dénommée « l'association »,", siret_display(&assoc.siret), assoc.representative, assoc.title)),
+    ]));
+    blocks.push(Block::para("d'autre part,"));
+    blocks.push(Block::heading_id(2, "visas", "Visas"));
+    let caf = data
+        .signatories
+        .iter()
+        .any(|s| s.id == "caf" || s.kind == Some(crate::model::base::PartyKind::Caf));
+    for v in visas(caf) {
+        blocks.push(Block::para(v));
+    }
+    blocks.push(Block::para(format!(
+        "Vu la {} {} signée le {} (empreinte {}) ;",
+        data.title.to_lowercase(),
+        conv.period,
+        fr::date_fr(a.seal.date),
+        &a.seal.fingerprint[..12]
+    )));
+
+    let mut number = 1;
+    let mut article = |blocks: &mut Vec<Block>, title: String, body: Vec<Block>| {
+        blocks.push(Block::heading_id(
+            2,
+            format!("article-{number}"),
+            format!("Article {number} – {title}"),
+        ));
+        blocks.extend(body);
+        number += 1;
+    };
+    article(
+        &mut blocks,
+        "Objet de l'avenant".into(),
+        vec![Block::para(format!(
+            "Le présent avenant modifie la convention signée le {}, dans les conditions définies aux articles suivants.",
+            fr::date_fr(a.seal.date)
+        ))],
+    );
+
+    // The common text, article by article (rendered for this centre).
+    for (i, now) in a.current_articles.iter().enumerate() {
+        let before = a.sealed_articles.iter().position(|s| s.id == now.id);
+        match before {
+            Some(j)
+                if a.sealed_articles[j].body == now.body
+                    && a.sealed_articles[j].title == now.title => {}
+            Some(j) => {
+                let mut body = vec![Block::para(format!(
+                    "L'article {} (« {} ») de la convention est remplacé par les dispositions suivantes :",
+                    j + 1,
+                    a.sealed_articles[j].title
+                ))];
+                body.push(Block::Quote {
+                    c: to_blocks(&now.body, 1),
+                });
+                article(
+                    &mut blocks,
+                    format!("Modification de l'article {}", j + 1),
+                    body,
+                );
+            }
+            None => {
+                let mut body = vec![Block::para(format!(
+                    "Il est inséré dans la convention un article {} (« {} ») ainsi rédigé :",
+                    i + 1,
+                    now.title
+                ))];
+                body.push(Block::Quote {
+                    c: to_blocks(&now.body, 1),
+                });
+                article(&mut blocks, format!("Nouvel article {}", i + 1), body);
+            }
+        }
+    }
+    for (j, old) in a.sealed_articles.iter().enumerate() {
+        if !a.current_articles.iter().any(|s| s.id == old.id) {
+            article(
+                &mut blocks,
+                format!("Suppression de l'article {}", j + 1),
+                vec![Block::para(format!(
+                    "L'article {} (« {} ») de la convention est supprimé.",
+                    j + 1,
+                    old.title
+                ))],
+            );
+        }
+    }
+
+    // The centre's own text.
+    for now in &conv.text.sections {
+        let before = a.sealed.text.sections.iter().find(|s| s.id == now.id);
+        if before.is_some_and(|b| b.body == now.body && b.title == now.title) {
+            continue;
+        }
+        let mut body = vec![Block::para(format!(
+            "Dans le projet de l'association, la partie « {} » est {} :",
+            now.title,
+            if before.is_some() {
+                "remplacée par les dispositions suivantes"
+            } else {
+                "ajoutée et ainsi rédigée"
+            }
+        ))];
+        body.push(Block::Quote {
+            c: to_blocks(&now.body, 1),
+        });
+        article(
+            &mut blocks,
+            format!("Projet de l'association : {}", now.title),
+            body,
+        );
+    }
+
+    // Funding: the schedule as amended.
+    if a.sealed.data.funding != data.funding {
+        let years = conv.years();
+        let mut columns = vec![
+            Column {
+                header: cell("Financeur"),
+                align: Align::Left,
+            },
+            Column {
+                header: cell("Année"),
+                align: Align::Left,
+            },
+        ];
+        columns.push(Column {
+            header: cell("Montant initial"),
+            align: Align::Right,
+        });
+        columns.push(Column {
+            header: cell("Montant modifié"),
+            align: Align::Right,
+        });
+        columns.push(Column {
+            header: cell("Écart"),
+            align: Align::Right,
+        });
+        let mut rows = Vec::new();
+        let funders: std::collections::BTreeSet<&String> = a
+            .sealed
+            .data
+            .funding
+            .keys()
+            .chain(data.funding.keys())
+            .collect();
+        for f in funders {
+            let name = data
+                .signatory(f)
+                .map_or_else(|| f.clone(), |s| s.name.clone());
+            for y in &years {
+                let old = a
+                    .sealed
+                    .data
+                    .funding
+                    .get(f)
+                    .and_then(|m| m.get(y))
+                    .map(|x| x.0)
+                    .unwrap_or_default();
+                let new = data
+                    .funding
+                    .get(f)
+                    .and_then(|m| m.get(y))
+                    .map(|x| x.0)
+                    .unwrap_or_default();
+                if old != new {
+                    rows.push(Row {
+                        cells: vec![
+                            cell(&name),
+                            cell(y.to_string()),
+                            cell(fr::euros(&old)),
+                            cell(fr::euros(&new)),
+                            cell(fr::euros(&(new - old))),
+                        ],
+                        total: false,
+                    });
+                }
+            }
+        }
+        let old_total = a.sealed.data.funding_total().0;
+        let new_total = data.funding_total().0;
+        rows.push(Row {
+            cells: vec![
+                cell("Total de la convention"),
+                cell(""),
+                cell(fr::euros(&old_total)),
+                cell(fr::euros(&new_total)),
+                cell(fr::euros(&(new_total - old_total))),
+            ],
+            total: true,
+        });
+        article(
+            &mut blocks,
+            "Contribution financière".into(),
+            vec![
+                Block::para("L'échéancier des financements (annexe 2) est modifié comme suit :"),
+                Block::Table(Table {
+                    caption: None,
+                    columns,
+                    rows,
+                    class: "money".into(),
+                }),
+                Block::para(format!(
+                    "Le montant total de la contribution financière est ainsi porté à {} ({}).",
+                    fr::euros(&new_total),
+                    fr::en_lettres(&new_total).unwrap_or_default()
+                )),
+            ],
+        );
+    }
+
+    // Other data: objectives, budget, identity, by key path.
+    let mut changes: Vec<DataChange> = Vec::new();
+    let strip = |c: &Convention| {
+        let mut v = serde_json::to_value(&c.data).unwrap_or(Value::Null);
+        if let Value::Object(m) = &mut v {
+            for k in ["funding", "status", "title", "period", "sections"] {
+                m.remove(k);
+            }
+        }
+        v
+    };
+    diff_values("", &strip(&a.sealed), &strip(conv), &mut changes);
+    if !changes.is_empty() {
+        let rows = changes
+            .iter()
+            .map(|c| Row {
+                cells: vec![
+                    cell(&c.path),
+                    cell(value_text(&c.from)),
+                    cell(value_text(&c.to)),
+                ],
+                total: false,
+            })
+            .collect();
+        article(
+            &mut blocks,
+            "Autres modifications".into(),
+            vec![
+                Block::para(
+                    "Les données suivantes de la convention et de ses annexes sont modifiées :",
+                ),
+                Block::Table(Table {
+                    caption: None,
+                    columns: vec![
+                        Column {
+                            header: cell("Élément"),
+                            align: Align::Left,
+                        },
+                        Column {
+                            header: cell("Rédaction initiale"),
+                            align: Align::Left,
+                        },
+                        Column {
+                            header: cell("Rédaction modifiée"),
+                            align: Align::Left,
+                        },
+                    ],
+                    rows,
+                    class: "md".into(),
+                }),
+            ],
+        );
+    }
+    article(
+        &mut blocks,
+        "Autres dispositions".into(),
+        vec![Block::para(
+            "Les autres dispositions de la convention demeurent inchangées. Le présent avenant prend effet à la date de sa signature par toutes les parties.",
+        )],
+    );
+
+    blocks.push(Block::PageBreak);
+    blocks.push(Block::heading_id(2, "signatures", "Signatures"));
+    let parties = data.signatories.len() + 1;
+    blocks.push(Block::para(format!(
+        "Fait à {}, le ____________________, en {} exemplaires originaux.",
+        territory.place,
+        fr::nombre_en_lettres(parties as u64)
+    )));
+    let mut signers: Vec<Signer> = data
+        .signatories
+        .iter()
+        .map(|s| Signer {
+            party: s.name.clone(),
+            name: s.representative.clone(),
+            capacity: s.title.clone(),
+        })
+        .collect();
+    signers.push(Signer {
+        party: assoc.legal_name.clone(),
+        name: assoc.representative.clone(),
+        capacity: assoc.title.clone(),
+    });
+    blocks.push(Block::Signatures { parties: signers });
+    let fingerprint = conv.fingerprint();
+    blocks.push(Block::para(format!(
+        "Empreinte de la convention modifiée (SHA-256) : {fingerprint}"
+    )));
+    Document {
+        meta: Meta {
+            id: conv.id.clone(),
+            period: conv.period.clone(),
+            title: format!("{title} – {}", data.name),
+            subtitle: data.name.clone(),
+            short_fingerprint: fingerprint[..12].to_string(),
+            fingerprint,
+            draft: false,
+            date,
+            author: territory.name.clone(),
+            kind: "avenant".into(),
+        },
+        blocks,
+    }
+}
+
+/// The file stem of avenant `number` of a centre.
+pub fn file_stem(centre: &str, number: usize) -> String {
+    format!("{centre}-avenant-{number}")
+}
+
+/// Plain text of a document, for tests and messages.
+pub fn plain_text(doc: &Document) -> String {
+    crate::render::md::document(doc)
+}

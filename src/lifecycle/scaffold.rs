@@ -1,0 +1,349 @@
+//! Scaffolding: the files of a new centre from its base, and a new period
+//! rolled over from an existing one.
+//!
+//! A new centre gets every required section as a heading with a guidance
+//! comment, one objective per required axis, funding lines per funder and
+//! year at 0 and a budget per year: the structure is right, the user fills
+//! in the values. A new period copies base and centres with every year
+//! shifted; files are edited with toml_edit so comments and layout survive.
+
+use std::fmt::Write as _;
+
+use anyhow::{Context, Result, bail};
+use toml_edit::{DocumentMut, InlineTable, Item, Key, Value};
+
+use crate::model::BaseFile;
+use crate::model::base::SectionRules;
+
+/// What to put in a scaffolded centre.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fill {
+    /// Empty values the user must fill in (`cpo new centre`).
+    Blank,
+    /// A complete, valid example (`cpo init`).
+    Example,
+}
+
+fn q(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// A readable title for a section id.
+pub fn section_title(id: &str) -> String {
+    match id {
+        "diagnostic" => "Diagnostic du territoire".into(),
+        "projet" => "Projet social".into(),
+        "plan-action" => "Plan d'action".into(),
+        "partenariats" => "Partenariats".into(),
+        "gouvernance" => "Gouvernance".into(),
+        "evaluation" => "Évaluation".into(),
+        other => {
+            let words = other.replace('-', " ");
+            let mut c = words.chars();
+            c.next()
+                .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+                .unwrap_or_default()
+        }
+    }
+}
+
+fn guidance(id: &str) -> &'static str {
+    match id {
+        "diagnostic" => {
+            "Le quartier, ses habitants, leurs besoins : ce que montre le diagnostic partagé."
+        }
+        "projet" => "Les finalités et les priorités du projet de l'association pour la période.",
+        "plan-action" => "Les actions prévues, une par ligne, avec leurs publics.",
+        "partenariats" => "Les partenaires du projet et ce que chacun apporte.",
+        _ => "À rédiger.",
+    }
+}
+
+/// `centres/ID.toml` for a base.
+pub fn centre_toml(base: &BaseFile, name: &str, fill: Fill) -> String {
+    let years: Vec<i32> =
+        (i32::from(base.period.start.year())..=i32::from(base.period.end.year())).collect();
+    let example = fill == Fill::Example;
+    let mut s = String::from("#:schema ../../../schemas/centre.schema.json\n");
+    let _ = write!(
+        s,
+        "name = {}\nkind = \"maison-de-quartier\"        # maison-de-quartier | centre-social | espace-de-vie-sociale | association\nstatus = \"draft\"                   # draft | ready | signed\n",
+        q(name)
+    );
+    let (legal, siret, rna, address, representative, title) = if example {
+        (
+            format!("Association de la {}", name.to_lowercase()),
+            "49912345300148",
+            "W991000123",
+            "1 rue des Écoles, 99000 Exemple",
+            "Prénom Nom",
+            "Président",
+        )
+    } else {
+        (String::new(), "", "", "", "", "")
+    };
+    let rna_line = if example {
+        format!(
+            "rna = {}                   # W suivi de 9 caractères",
+            q(rna)
+        )
+    } else {
+        "# rna = \"W000000000\"         # numéro RNA (facultatif) : W suivi de 9 caractères"
+            .to_string()
+    };
+    let _ = write!(
+        s,
+        "\n[association]\nlegal_name = {}\nsiret = {}               # 14 chiffres\n{rna_line}\naddress = {}\nrepresentative = {}\ntitle = {}\n",
+        q(&legal),
+        q(siret),
+        q(address),
+        q(representative),
+        q(title)
+    );
+    let _ = write!(
+        s,
+        "\n[territory]\nquartiers = [{}]\n",
+        q(if example { "Centre" } else { "" })
+    );
+    for axis in base.axes.iter().filter(|a| a.required) {
+        let targets: Vec<String> = years
+            .iter()
+            .enumerate()
+            .map(|(i, y)| format!("{y} = {}", if example { 10 * (i + 1) } else { 0 }))
+            .collect();
+        let _ = write!(
+            s,
+            "\n# Orientation : {}\n[[objectives]]\nid = {}\naxis = {}\ntitle = {}\n[[objectives.indicators]]\nlabel = {}\nbaseline = 0\ntargets = {{ {} }}\n",
+            axis.title,
+            q(&axis.id),
+            q(&axis.id),
+            q(if example { "Objectif d'exemple" } else { "" }),
+            q(if example { "Participants" } else { "" }),
+            targets.join(", ")
+        );
+    }
+    let funders: Vec<&crate::model::base::Signatory> =
+        base.signatories.iter().filter(|f| f.funder).collect();
+    let amount = |i: usize| if example { 100_000 / (i as u64 + 1) } else { 0 };
+    s.push_str(
+        "\n# Financements prévisionnels : financeur -> année -> montant en euros.\n[funding]\n",
+    );
+    for (i, f) in funders.iter().enumerate() {
+        let cells: Vec<String> = years
+            .iter()
+            .map(|y| format!("{y} = {}", amount(i)))
+            .collect();
+        let _ = writeln!(s, "{} = {{ {} }}", f.id, cells.join(", "));
+    }
+    s.push_str("\n# Budget prévisionnel (CERFA n° 12156) : charges = produits, chaque année.\n");
+    for y in &years {
+        let subsidies: u64 = (0..funders.len()).map(amount).sum();
+        let (charges, produits) = if example {
+            (
+                format!("{{ 60 = 10000, 64 = {} }}", subsidies + 5_000 - 10_000),
+                "{ 70 = 5000 }".to_string(),
+            )
+        } else {
+            ("{}".to_string(), "{}".to_string())
+        };
+        let _ = write!(
+            s,
+            "\n[budget.{y}]\ncharges = {charges}\nproduits = {produits}\n[budget.{y}.subsidies]\n"
+        );
+        for (i, f) in funders.iter().enumerate() {
+            let _ = writeln!(s, "{} = {}", f.id, amount(i));
+        }
+    }
+    s
+}
+
+/// `centres/ID.md` for a base's section rules.
+pub fn centre_md(sections: &SectionRules, name: &str, fill: Fill) -> String {
+    let mut s = format!("---\ntitle: {}\n---\n", q(&format!("Projet de {name}")));
+    for id in &sections.required {
+        let _ = write!(s, "\n## {} {{#{id}}}\n\n", section_title(id));
+        match fill {
+            Fill::Blank => {
+                let _ = writeln!(s, "<!-- {} -->", guidance(id));
+            }
+            Fill::Example => {
+                let _ = writeln!(
+                    s,
+                    "Texte d'exemple de la section « {} », à remplacer par celui du centre.",
+                    section_title(id)
+                );
+            }
+        }
+    }
+    s
+}
+
+/// Shift every year key of an inline table (`{ 2022 = 1, 2023 = 2 }`).
+fn shift_inline_years(table: &mut InlineTable, delta: i32) {
+    let entries: Vec<(String, Value)> = table
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.clone()))
+        .collect();
+    if !entries.iter().all(|(k, _)| k.parse::<i32>().is_ok()) {
+        return;
+    }
+    table.clear();
+    for (k, v) in entries {
+        let year = k.parse::<i32>().unwrap_or_default() + delta;
+        table.insert(year.to_string(), v);
+    }
+    table.fmt();
+}
+
+fn shift_item_years(item: &mut Item, delta: i32) {
+    if let Some(t) = item.as_inline_table_mut() {
+        shift_inline_years(t, delta);
+    }
+}
+
+/// Shift a TOML date value by whole years.
+fn shift_date(value: &mut Value, delta: i32) -> Result<()> {
+    let text = value.as_datetime().context("expected a date")?.to_string();
+    let date: jiff::civil::Date = text
+        .parse()
+        .with_context(|| format!("`{text}` is not a date"))?;
+    let shifted = date
+        .checked_add(jiff::Span::new().years(delta))
+        .with_context(|| format!("cannot shift {date} by {delta} years"))?;
+    let decor = value.decor().clone();
+    let mut new: Value = shifted
+        .to_string()
+        .parse::<toml_edit::Datetime>()
+        .map(Value::from)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    *new.decor_mut() = decor;
+    *value = new;
+    Ok(())
+}
+
+/// base.toml of the new period: the dates shifted.
+pub fn roll_base(text: &str, delta: i32) -> Result<String> {
+    let mut doc: DocumentMut = text.parse().context("base.toml does not parse")?;
+    for key in ["start", "end"] {
+        if let Some(v) = doc
+            .get_mut("period")
+            .and_then(|p| p.get_mut(key))
+            .and_then(Item::as_value_mut)
+        {
+            shift_date(v, delta)?;
+        }
+    }
+    Ok(doc.to_string())
+}
+
+/// A centre's TOML for the new period: years shifted (funding, budget,
+/// targets), status back to draft, no `previous_id` (ids stay the same).
+pub fn roll_centre(text: &str, delta: i32) -> Result<String> {
+    let mut doc: DocumentMut = text.parse().context("the centre file does not parse")?;
+    if let Some(status) = doc.get_mut("status").and_then(Item::as_value_mut) {
+        let decor = status.decor().clone();
+        *status = Value::from("draft");
+        *status.decor_mut() = decor;
+    }
+    doc.remove("previous_id");
+    if let Some(funding) = doc.get_mut("funding").and_then(Item::as_table_like_mut) {
+        for (_, item) in funding.iter_mut() {
+            shift_item_years(item, delta);
+        }
+    }
+    if let Some(budget) = doc.get_mut("budget").and_then(Item::as_table_mut) {
+        let keys: Vec<String> = budget.iter().map(|(k, _)| k.to_string()).collect();
+        let mut entries = Vec::new();
+        for k in keys {
+            if let Some((key, item)) = budget.remove_entry(&k) {
+                entries.push((key, item));
+            }
+        }
+        for (key, item) in entries {
+            let year = key
+                .get()
+                .parse::<i32>()
+                .with_context(|| format!("budget key `{}` is not a year", key.get()))?;
+            let new_key =
+                Key::new((year + delta).to_string()).with_leaf_decor(key.leaf_decor().clone());
+            budget.insert_formatted(&new_key, item);
+        }
+    }
+    if let Some(objectives) = doc
+        .get_mut("objectives")
+        .and_then(Item::as_array_of_tables_mut)
+    {
+        for objective in objectives.iter_mut() {
+            if let Some(indicators) = objective
+                .get_mut("indicators")
+                .and_then(Item::as_array_of_tables_mut)
+            {
+                for indicator in indicators.iter_mut() {
+                    if let Some(targets) = indicator.get_mut("targets") {
+                        shift_item_years(targets, delta);
+                    }
+                }
+            }
+        }
+    }
+    Ok(doc.to_string())
+}
+
+/// Check a new period label against the one it is rolled from.
+pub fn period_delta(from: (i32, i32), to: (i32, i32)) -> Result<i32> {
+    if to.1 - to.0 != from.1 - from.0 {
+        bail!(
+            "{}-{} lasts {} years and {}-{} {}: rolling over keeps the length of the period",
+            to.0,
+            to.1,
+            to.1 - to.0 + 1,
+            from.0,
+            from.1,
+            from.1 - from.0 + 1
+        );
+    }
+    Ok(to.0 - from.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rolling_shifts_years_and_keeps_comments() {
+        let text = "name = \"X\"\nstatus = \"signed\"  # signée\nprevious_id = \"y\"\n\n[[objectives]]\nid = \"a\"\n[[objectives.indicators]]\nlabel = \"L\"\ntargets = { 2022 = 1, 2023 = 2 }\n\n# financements\n[funding]\nville = { 2022 = 10, 2023 = 20.50 }\n\n[budget.2022]  # première année\ncharges = { 60 = 1 }\n[budget.2022.subsidies]\nville = 10\n";
+        let out = roll_centre(text, 4).unwrap();
+        assert!(out.contains("status = \"draft\"  # signée"), "{out}");
+        assert!(!out.contains("previous_id"));
+        assert!(out.contains("targets = { 2026 = 1, 2027 = 2 }"), "{out}");
+        assert!(out.contains("ville = { 2026 = 10, 2027 = 20.50 }"), "{out}");
+        assert!(out.contains("[budget.2026]  # première année"), "{out}");
+        assert!(out.contains("[budget.2026.subsidies]"), "{out}");
+        assert!(out.contains("# financements"));
+        assert!(!out.contains("2022"), "{out}");
+        let base = roll_base(
+            "[period]\nstart = 2022-01-01 # début\nend = 2025-12-31\n",
+            4,
+        )
+        .unwrap();
+        assert_eq!(
+            base,
+            "[period]\nstart = 2026-01-01 # début\nend = 2029-12-31\n"
+        );
+    }
+
+    #[test]
+    fn a_period_keeps_its_length() {
+        assert_eq!(period_delta((2022, 2025), (2026, 2029)).unwrap(), 4);
+        assert!(period_delta((2022, 2025), (2026, 2028)).is_err());
+    }
+}
