@@ -245,8 +245,18 @@ pub fn document(a: &Amendment, territory: &Territory, date: String) -> Document 
         }
     }
 
-    // The centre's own text.
-    for now in &conv.text.sections {
+    // The centre's own text, where base.md does not place it (a placed
+    // section's change already shows in its article).
+    let placed = crate::render::document::placed_sections(
+        &conv.base_source,
+        conv.text.sections.iter().map(|s| s.id.clone()),
+    );
+    for now in conv
+        .text
+        .sections
+        .iter()
+        .filter(|s| !placed.contains(&s.id))
+    {
         let before = a.sealed.text.sections.iter().find(|s| s.id == now.id);
         if before.is_some_and(|b| b.body == now.body && b.title == now.title) {
             continue;
