@@ -355,6 +355,7 @@ fn scdl_export_of_poitiers() {
     assert_eq!(rows.len(), 9 * 2 * 4);
     let date = regex::Regex::new(r"^\d{4}-\d{2}-\d{2}$").unwrap();
     let amount = regex::Regex::new(r"^\d+(\.\d{2})?$").unwrap();
+    let rna = regex::Regex::new(r"^W\d{9}$").unwrap();
     for row in &rows {
         assert_eq!(row.len(), 16, "{row:?}");
         assert!(
@@ -368,7 +369,7 @@ fn scdl_export_of_poitiers() {
             "idBeneficiaire {}",
             row[5]
         );
-        assert!(row[6].is_empty() || regex::Regex::new(r"^W\d{9}$").unwrap().is_match(&row[6]));
+        assert!(row[6].is_empty() || rna.is_match(&row[6]));
         assert!(row[7].chars().count() < 256);
         assert!(amount.is_match(&row[8]), "montant {}", row[8]);
         assert_eq!(row[9], "aide en numéraire");
