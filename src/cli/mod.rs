@@ -81,9 +81,9 @@ pub enum Command {
     Export(lifecycle::ExportArgs),
     /// Record the fingerprint of signed conventions in seals.toml
     Seal(lifecycle::SealArgs),
-    /// Tell which convention a rendered HTML or PDF file is, and whether it still matches
+    /// Tell which convention a rendered file is, and whether the repository still matches it
     Verify(lifecycle::VerifyArgs),
-    /// Print an amendment (avenant) listing what changed since a convention was sealed
+    /// Write the amendment (avenant) listing what changed since a convention was sealed
     Avenant(lifecycle::AvenantArgs),
     /// Print or write the JSON Schemas of the TOML files
     Schema(schema::SchemaArgs),

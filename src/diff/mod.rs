@@ -194,6 +194,26 @@ pub struct ObjectiveReport {
     pub changes: Vec<DataChange>,
 }
 
+impl ObjectiveReport {
+    /// The newer title, else the older one.
+    pub fn title(&self) -> &str {
+        self.to_title
+            .as_deref()
+            .or(self.from_title.as_deref())
+            .unwrap_or_default()
+    }
+}
+
+impl SectionReport {
+    /// The newer title, else the older one.
+    pub fn title(&self) -> &str {
+        self.to_title
+            .as_deref()
+            .or(self.from_title.as_deref())
+            .unwrap_or_default()
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct SectionReport {
     pub id: String,

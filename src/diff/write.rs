@@ -329,12 +329,7 @@ fn md_centre(out: &mut String, c: &CentreReport) {
         .iter()
         .filter(|o| o.status != Status::Unchanged)
     {
-        let title = o
-            .to_title
-            .as_ref()
-            .or(o.from_title.as_ref())
-            .cloned()
-            .unwrap_or_default();
+        let title = o.title();
         let _ = writeln!(
             out,
             "- Objectif `{}` ({}) : {}",
@@ -353,12 +348,7 @@ fn md_centre(out: &mut String, c: &CentreReport) {
         }
     }
     for s in c.sections.iter().filter(|s| s.status != Status::Unchanged) {
-        let title = s
-            .to_title
-            .as_ref()
-            .or(s.from_title.as_ref())
-            .cloned()
-            .unwrap_or_default();
+        let title = s.title();
         let _ = writeln!(
             out,
             "- Section `{}` ({}) : {}",
@@ -863,12 +853,7 @@ fn html_centre(out: &mut String, c: &CentreReport) {
     if !objectives.is_empty() {
         out.push_str("<ul>\n");
         for o in objectives {
-            let title = o
-                .to_title
-                .as_ref()
-                .or(o.from_title.as_ref())
-                .cloned()
-                .unwrap_or_default();
+            let title = o.title();
             let _ = write!(
                 out,
                 "<li>Objectif <code>{}</code> ({}) : {}",
@@ -901,12 +886,7 @@ fn html_centre(out: &mut String, c: &CentreReport) {
     if !sections.is_empty() {
         out.push_str("<table class=\"comparatif\">\n<tbody>\n");
         for s in sections {
-            let title = s
-                .to_title
-                .as_ref()
-                .or(s.from_title.as_ref())
-                .cloned()
-                .unwrap_or_default();
+            let title = s.title();
             let _ = writeln!(
                 out,
                 "<tr><td><strong>{}</strong> <span class=\"status\">({})</span>\n{}</td><td><strong>{}</strong> <span class=\"status\">({})</span>\n{}</td></tr>",

@@ -20,8 +20,8 @@ use crate::model::config::Territory;
 use crate::model::text::Section;
 use crate::model::{Period, Snapshot};
 use crate::render::context;
-use crate::render::document::{siret_display, visas};
-use crate::render::ir::{Align, Block, Column, Document, Inline, Meta, Row, Signer, Table};
+use crate::render::document::{parties, signature_page, visas};
+use crate::render::ir::{Align, Block, Column, Document, Inline, Meta, Row, Table};
 use crate::render::markdown::to_blocks;
 use crate::render::template::BaseTemplate;
 use crate::repo::GitTree;
@@ -142,25 +142,7 @@ pub fn document(a: &Amendment, territory: &Territory, date: String) -> Document 
             Block::para_inlines(vec![Inline::strong(&data.name)]),
         ],
     });
-    blocks.push(Block::heading_id(2, "parties", "Entre les soussignés"));
-    for s in &data.signatories {
-        blocks.push(Block::para_inlines(vec![
-            Inline::strong(&s.name),
-            Inline::text(format!(
-                ", SIRET {}, représenté(e) par {}, en qualité de {},",
-                siret_display(&s.siret),
-                s.representative,
-                s.title
-            )),
-        ]));
-    }
-    blocks.push(Block::para("d'une part, et"));
-    let assoc = &data.association;
-    blocks.push(Block::para_inlines(vec![
-        Inline::strong(&assoc.legal_name),
-        Inline::text(format!(", SIRET {}, représentée par {}, en qualité de {}, ci-après dénommée « l'association »,", siret_display(&assoc.siret), assoc.representative, assoc.title)),
-    ]));
-    blocks.push(Block::para("d'autre part,"));
+    blocks.extend(parties(data));
     blocks.push(Block::heading_id(2, "visas", "Visas"));
     let caf = data
         .signatories
@@ -439,29 +421,7 @@ pub fn document(a: &Amendment, territory: &Territory, date: String) -> Document 
         )],
     );
 
-    blocks.push(Block::PageBreak);
-    blocks.push(Block::heading_id(2, "signatures", "Signatures"));
-    let parties = data.signatories.len() + 1;
-    blocks.push(Block::para(format!(
-        "Fait à {}, le ____________________, en {} exemplaires originaux.",
-        territory.place,
-        fr::nombre_en_lettres(parties as u64)
-    )));
-    let mut signers: Vec<Signer> = data
-        .signatories
-        .iter()
-        .map(|s| Signer {
-            party: s.name.clone(),
-            name: s.representative.clone(),
-            capacity: s.title.clone(),
-        })
-        .collect();
-    signers.push(Signer {
-        party: assoc.legal_name.clone(),
-        name: assoc.representative.clone(),
-        capacity: assoc.title.clone(),
-    });
-    blocks.push(Block::Signatures { parties: signers });
+    blocks.extend(signature_page(data, &territory.place));
     let fingerprint = conv.fingerprint();
     blocks.push(Block::para(format!(
         "Empreinte de la convention modifiée (SHA-256) : {fingerprint}"

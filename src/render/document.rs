@@ -128,40 +128,7 @@ pub fn build(inputs: &Inputs<'_>) -> Document {
         ],
     });
 
-    // Parties.
-    blocks.push(Block::heading_id(2, "parties", "Entre les soussignés"));
-    for s in &data.signatories {
-        let mut c = vec![Inline::strong(&s.name)];
-        let mut rest = format!(", SIRET {}", siret_display(&s.siret));
-        if let Some(address) = &s.address {
-            rest.push_str(&format!(", dont le siège est situé {address}"));
-        }
-        rest.push_str(&format!(
-            ", représenté(e) par {}, en qualité de {},",
-            s.representative, s.title
-        ));
-        c.push(Inline::text(rest));
-        blocks.push(Block::para_inlines(c));
-    }
-    blocks.push(Block::para("d'une part, et"));
-    let a = &data.association;
-    let mut rest = format!(", SIRET {}", siret_display(&a.siret));
-    if let Some(rna) = &a.rna {
-        rest.push_str(&format!(", RNA {rna}"));
-    }
-    rest.push_str(&format!(
-        ", dont le siège est situé {}, représentée par {}, en qualité de {}, gestionnaire de {} ({}), ci-après dénommée « l'association »,",
-        a.address,
-        a.representative,
-        a.title,
-        data.name,
-        data.kind.label()
-    ));
-    blocks.push(Block::para_inlines(vec![
-        Inline::strong(&a.legal_name),
-        Inline::text(rest),
-    ]));
-    blocks.push(Block::para("d'autre part,"));
+    blocks.extend(parties(data));
 
     // Visas.
     let caf_signs = data
@@ -245,30 +212,7 @@ pub fn build(inputs: &Inputs<'_>) -> Document {
         blocks.extend(to_blocks(&c.text, 2));
     }
 
-    // Signature page.
-    blocks.push(Block::PageBreak);
-    blocks.push(Block::heading_id(2, "signatures", "Signatures"));
-    let parties = data.signatories.len() + 1;
-    blocks.push(Block::para(format!(
-        "Fait à {}, le ____________________, en {} exemplaires originaux.",
-        ctx.territory.place,
-        fr::nombre_en_lettres(parties as u64)
-    )));
-    let mut signers: Vec<Signer> = data
-        .signatories
-        .iter()
-        .map(|s| Signer {
-            party: s.name.clone(),
-            name: s.representative.clone(),
-            capacity: s.title.clone(),
-        })
-        .collect();
-    signers.push(Signer {
-        party: a.legal_name.clone(),
-        name: a.representative.clone(),
-        capacity: a.title.clone(),
-    });
-    blocks.push(Block::Signatures { parties: signers });
+    blocks.extend(signature_page(data, &ctx.territory.place));
 
     let fingerprint = conv.fingerprint();
     blocks.push(Block::para(format!(
@@ -290,6 +234,73 @@ pub fn build(inputs: &Inputs<'_>) -> Document {
         },
         blocks,
     }
+}
+
+/// "Entre les soussignés": each public party, then the association.
+pub fn parties(data: &crate::merge::Resolved) -> Vec<Block> {
+    let mut blocks = vec![Block::heading_id(2, "parties", "Entre les soussignés")];
+    for s in &data.signatories {
+        let mut c = vec![Inline::strong(&s.name)];
+        let mut rest = format!(", SIRET {}", siret_display(&s.siret));
+        if let Some(address) = &s.address {
+            rest.push_str(&format!(", dont le siège est situé {address}"));
+        }
+        rest.push_str(&format!(
+            ", représenté(e) par {}, en qualité de {},",
+            s.representative, s.title
+        ));
+        c.push(Inline::text(rest));
+        blocks.push(Block::para_inlines(c));
+    }
+    blocks.push(Block::para("d'une part, et"));
+    let a = &data.association;
+    let mut rest = format!(", SIRET {}", siret_display(&a.siret));
+    if let Some(rna) = &a.rna {
+        rest.push_str(&format!(", RNA {rna}"));
+    }
+    rest.push_str(&format!(
+        ", dont le siège est situé {}, représentée par {}, en qualité de {}, gestionnaire de {} ({}), ci-après dénommée « l'association »,",
+        a.address,
+        a.representative,
+        a.title,
+        data.name,
+        data.kind.label()
+    ));
+    blocks.push(Block::para_inlines(vec![
+        Inline::strong(&a.legal_name),
+        Inline::text(rest),
+    ]));
+    blocks.push(Block::para("d'autre part,"));
+    blocks
+}
+
+/// The signature page: the "Fait à" line and one block per party.
+pub fn signature_page(data: &crate::merge::Resolved, place: &str) -> Vec<Block> {
+    let parties = data.signatories.len() + 1;
+    let mut signers: Vec<Signer> = data
+        .signatories
+        .iter()
+        .map(|s| Signer {
+            party: s.name.clone(),
+            name: s.representative.clone(),
+            capacity: s.title.clone(),
+        })
+        .collect();
+    let a = &data.association;
+    signers.push(Signer {
+        party: a.legal_name.clone(),
+        name: a.representative.clone(),
+        capacity: a.title.clone(),
+    });
+    vec![
+        Block::PageBreak,
+        Block::heading_id(2, "signatures", "Signatures"),
+        Block::para(format!(
+            "Fait à {place}, le ____________________, en {} exemplaires originaux.",
+            fr::nombre_en_lettres(parties as u64)
+        )),
+        Block::Signatures { parties: signers },
+    ]
 }
 
 fn article_heading(number: usize, article: &Section) -> Block {

@@ -119,15 +119,7 @@ pub fn render(doc: &Document, template: &str) -> Result<Vec<u8>, PdfError> {
     // documents in one run the cache only grows and lookups slow down.
     // Keep what the last few compilations used (fonts, the template).
     typst::comemo::evict(8);
-    let document = compiled.output.map_err(|errors| {
-        PdfError(
-            errors
-                .iter()
-                .map(|e| e.message.to_string())
-                .collect::<Vec<_>>()
-                .join("; "),
-        )
-    })?;
+    let document = compiled.output.map_err(|e| typst_error(&e))?;
     let standards =
         PdfStandards::new(&[PdfStandard::A_2b]).map_err(|e| PdfError(e.message().to_string()))?;
     let options = PdfOptions {
@@ -139,13 +131,15 @@ pub fn render(doc: &Document, template: &str) -> Result<Vec<u8>, PdfError> {
         standards,
         ..PdfOptions::default()
     };
-    typst_pdf::pdf(&document, &options).map_err(|errors| {
-        PdfError(
-            errors
-                .iter()
-                .map(|e| e.message.to_string())
-                .collect::<Vec<_>>()
-                .join("; "),
-        )
-    })
+    typst_pdf::pdf(&document, &options).map_err(|e| typst_error(&e))
+}
+
+fn typst_error(errors: &[typst::diag::SourceDiagnostic]) -> PdfError {
+    PdfError(
+        errors
+            .iter()
+            .map(|e| e.message.to_string())
+            .collect::<Vec<_>>()
+            .join("; "),
+    )
 }

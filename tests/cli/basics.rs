@@ -262,3 +262,129 @@ fn a_generated_repository_is_valid() {
         "centre TOML of realistic size: {size}"
     );
 }
+
+#[test]
+fn an_invalid_utf8_file_is_one_finding_and_the_others_are_still_checked() {
+    let repo = Repo::fixture("clean");
+    repo.write(
+        "periods/2022-2025/centres/autre.toml",
+        b"name = \"Caf\xe9 social\"\n".to_vec(),
+    );
+    repo.write(
+        "periods/2022-2025/centres/autre.md",
+        "## Diagnostic\n\nTexte.\n",
+    );
+    repo.replace(
+        "periods/2022-2025/centres/beaulieu.toml",
+        "rna = \"W861000123\"",
+        "rna = \"W86\"",
+    );
+    let run = repo.cpo(&["check", "--format", "json"]);
+    run.code(1);
+    let json = run.json();
+    let found: Vec<(String, String)> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["rule"].as_str().unwrap().into(),
+                d["file"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    assert!(
+        found.contains(&(
+            "encoding".into(),
+            "periods/2022-2025/centres/autre.toml".into()
+        )),
+        "{found:?}"
+    );
+    assert_eq!(found.iter().filter(|f| f.0 == "encoding").count(), 1);
+    assert!(
+        found.contains(&(
+            "rna".into(),
+            "periods/2022-2025/centres/beaulieu.toml".into()
+        )),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn merge_and_explain_work_on_both_examples() {
+    for (example, centre, key, origin) in [
+        (
+            "poitiers",
+            "beaulieu",
+            "funding.ville.2022",
+            "periods/2022-2025/centres/beaulieu.toml:",
+        ),
+        (
+            "poitiers",
+            "couronneries",
+            "payment.advance_percent",
+            "periods/2022-2025/centres/couronneries.toml:",
+        ),
+        (
+            "poitiers",
+            "seve",
+            "commitments.laicite.title",
+            "periods/2022-2025/base.toml:",
+        ),
+        (
+            "amiens",
+            "etouvie",
+            "signatories.etat.name",
+            "periods/2024-2026/base.toml:",
+        ),
+    ] {
+        let repo = Repo::example(example);
+        for format in ["toml", "json", "yaml"] {
+            repo.cpo(&["merge", centre, "--format", format]).code(0);
+        }
+        let run = repo.cpo(&["explain", centre, key]);
+        run.code(0);
+        assert!(
+            run.stdout.contains(&format!("from {origin}")),
+            "{example} {key}: {}",
+            run.stdout
+        );
+    }
+    let repo = Repo::example("poitiers");
+    let json = repo
+        .cpo(&["merge", "couronneries", "--format", "json"])
+        .json();
+    assert_eq!(
+        json["payment"]["advance_percent"], 60,
+        "the centre's override"
+    );
+    assert_eq!(
+        json["payment"]["advance_before"], "02-28",
+        "the base's value"
+    );
+    let older = repo
+        .cpo(&[
+            "--period",
+            "2018-2021",
+            "merge",
+            "pont-neuf",
+            "--format",
+            "json",
+        ])
+        .json();
+    assert_eq!(older["period_label"], "2018-2021");
+}
+
+#[test]
+fn help_snapshot() {
+    let run = Repo::empty().cpo(&["--help"]);
+    run.code(0);
+    insta::assert_snapshot!(run.stdout);
+    let bad = Repo::empty().cpo(&["chek"]);
+    bad.code(2);
+    assert!(
+        bad.stderr.contains("check"),
+        "clap suggests the command: {}",
+        bad.stderr
+    );
+}
