@@ -335,7 +335,7 @@ fn md_centre(out: &mut String, c: &CentreReport) {
             "- Objectif `{}` ({}) : {}",
             o.id,
             status_fr(o.status),
-            crate::render::md::escape(&title)
+            crate::render::md::escape(title)
         );
         for ch in &o.changes {
             let _ = writeln!(
@@ -354,7 +354,7 @@ fn md_centre(out: &mut String, c: &CentreReport) {
             "- Section `{}` ({}) : {}",
             s.id,
             status_fr(s.status),
-            crate::render::md::escape(&title)
+            crate::render::md::escape(title)
         );
         if super::text::has_changes(&s.changes) {
             let _ = writeln!(out, "  - {}", md_runs(&s.changes));
@@ -859,7 +859,7 @@ fn html_centre(out: &mut String, c: &CentreReport) {
                 "<li>Objectif <code>{}</code> ({}) : {}",
                 escape(&o.id),
                 status_fr(o.status),
-                escape(&title)
+                escape(title)
             );
             if !o.changes.is_empty() {
                 out.push_str("<ul>");
@@ -890,10 +890,10 @@ fn html_centre(out: &mut String, c: &CentreReport) {
             let _ = writeln!(
                 out,
                 "<tr><td><strong>{}</strong> <span class=\"status\">({})</span>\n{}</td><td><strong>{}</strong> <span class=\"status\">({})</span>\n{}</td></tr>",
-                escape(&title),
+                escape(title),
                 status_fr(s.status),
                 html_runs(&s.changes, Side::From),
-                escape(&title),
+                escape(title),
                 status_fr(s.status),
                 html_runs(&s.changes, Side::To)
             );
