@@ -268,7 +268,7 @@ fn an_invalid_utf8_file_is_one_finding_and_the_others_are_still_checked() {
     let repo = Repo::fixture("clean");
     repo.write(
         "periods/2022-2025/centres/autre.toml",
-        b"name = \"Caf\xe9 social\"\n".to_vec(),
+        b"name = \"Caf\xe9 social\"\n",
     );
     repo.write(
         "periods/2022-2025/centres/autre.md",
