@@ -374,6 +374,9 @@ pub fn convention(
     let (tree, merge_diags) = merge_trees(&base.tree, &data.tree);
     diags.extend(merge_diags);
     match resolve(&tree) {
+        // A period that ends before it starts has no year to resolve a
+        // convention over; `bad-period-label` reports it.
+        Ok(resolved) if resolved.period.start > resolved.period.end => None,
         Ok(resolved) => Some(Convention {
             id: centre.id.clone(),
             period: period.label.clone(),
