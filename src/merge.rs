@@ -365,7 +365,6 @@ pub fn convention(
     centre_id: &str,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Convention> {
-    let _ = snapshot;
     let base = period.base.as_ref()?;
     let base_text = period.base_text.as_ref()?;
     let centre = period.centre(centre_id)?;

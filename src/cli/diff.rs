@@ -70,12 +70,7 @@ pub fn run(g: &Global, args: DiffArgs) -> Result<Outcome> {
 /// The HTML diff report of `period` against the previous one, written
 /// beside the rendered conventions by `cpo build`; the links for the index.
 /// Nothing when there is no previous period.
-pub fn build_report(
-    root: &Path,
-    snapshot: &Snapshot,
-    period: &Period,
-    out: &Path,
-) -> Result<Vec<IndexLink>> {
+pub fn build_report(snapshot: &Snapshot, period: &Period, out: &Path) -> Result<Vec<IndexLink>> {
     let Some(previous) = snapshot.previous_period(&period.label) else {
         return Ok(Vec::new());
     };
@@ -88,7 +83,6 @@ pub fn build_report(
         &crate::render::period_dir(out, &period.label).join(&name),
         write::html(&report).as_bytes(),
     )?;
-    let _ = root;
     Ok(vec![IndexLink {
         href: name,
         label: format!("Ce qui change depuis la période {}", previous.label),

@@ -396,9 +396,8 @@ pub fn avenant(g: &Global, args: AvenantArgs) -> Result<Outcome> {
     let period = super::select_period(&snapshot, g.period.as_deref())?;
     super::check_centres(period, std::slice::from_ref(&args.centre))?;
     let territory = snapshot
-        .config
-        .as_ref()
-        .map(|c| c.data.territory.clone())
+        .territory()
+        .cloned()
         .context("cpo.toml is missing or invalid: run `cpo check`")?;
     let amendment = avenant::prepare(&root, &snapshot, period, &args.centre, &territory)?;
     let date = super::render::document_date(&root, period);

@@ -29,16 +29,19 @@ pub fn resolve_centre(snapshot: &Snapshot, g: &Global, centre: &str) -> Result<C
     super::check_centres(period, &[centre.to_string()])?;
     let mut diags = Vec::new();
     let conv = crate::merge::convention(snapshot, period, centre, &mut diags);
+    // What stands in the way: errors in the period's base files or in this
+    // centre's own files (other centres do not matter here).
+    let base_dir = format!("{}/", period.dir);
+    let own = format!("{}/centres/{centre}.", period.dir);
+    let concerns = |path: &str| {
+        path.starts_with(&own) || (path.starts_with(&base_dir) && !path.contains("/centres/"))
+    };
     let errors: Vec<String> = snapshot
         .diagnostics
         .iter()
         .chain(&diags)
-        .filter(|d| {
-            let path = &snapshot.sources.get(d.loc.file).path;
-            path.starts_with(&period.dir)
-                && d.severity == crate::diag::Severity::Error
-                && (path.contains(&format!("/centres/{centre}.")) || !path.contains("/centres/"))
-        })
+        .filter(|d| d.severity == crate::diag::Severity::Error)
+        .filter(|d| concerns(&snapshot.sources.get(d.loc.file).path))
         .map(|d| format!("{}: {}", snapshot.sources.describe(&d.loc), d.message))
         .collect();
     match conv {

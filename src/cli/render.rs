@@ -159,9 +159,8 @@ pub fn render_period(
         )
     })?;
     let territory = snapshot
-        .config
-        .as_ref()
-        .map(|c| c.data.territory.clone())
+        .territory()
+        .cloned()
         .context("cpo.toml is missing or invalid: run `cpo check`")?;
 
     let mut failures = Vec::new();
@@ -286,7 +285,7 @@ pub fn build(g: &Global, args: BuildArgs) -> Result<Outcome> {
 
     // 2. the diff report against the previous period, linked from the index.
     let out = output_dir(&root, &snapshot, args.out.as_deref());
-    let reports = super::diff::build_report(&root, &snapshot, period, &out)?;
+    let reports = super::diff::build_report(&snapshot, period, &out)?;
 
     // 3. render the period.
     let result = render_period(&root, &snapshot, period, &[], Formats::ALL, &out, &reports)?;

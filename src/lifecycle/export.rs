@@ -128,7 +128,7 @@ pub const SCDL_COLUMNS: [&str; 16] = [
 ];
 
 /// The funder's share of what the centre receives that year, 0.01..1.
-fn share(conv: &Convention, funder: &str, year: Year, amount: Decimal) -> Decimal {
+fn share(conv: &Convention, year: Year, amount: Decimal) -> Decimal {
     let data = &conv.data;
     let total = match data.budget.get(&year) {
         Some(b) => {
@@ -141,7 +141,6 @@ fn share(conv: &Convention, funder: &str, year: Year, amount: Decimal) -> Decima
         }
         None => data.funding_for_year(year).0,
     };
-    let _ = funder;
     let raw = if total.is_zero() {
         Decimal::ONE
     } else {
@@ -198,7 +197,7 @@ pub fn scdl(
             format!("{}-01-01/{}-12-31", l.year, l.year),
             String::new(),
             "non".to_string(),
-            share(conv, &l.funder, l.year, l.amount).to_string(),
+            share(conv, l.year, l.amount).to_string(),
             field(&format!("{} {}", data.title, conv.period)),
         ];
         out.push_str(&row.join(","));

@@ -144,6 +144,11 @@ impl Snapshot {
         i.checked_sub(1).map(|j| &self.periods[j])
     }
 
+    /// The authority that runs the repository, when cpo.toml is valid.
+    pub fn territory(&self) -> Option<&config::Territory> {
+        self.config.as_ref().map(|c| &c.data.territory)
+    }
+
     /// The text of `templates/NAME`, when the repository overrides it.
     pub fn template(&self, name: &str) -> Option<(FileId, &str)> {
         self.templates

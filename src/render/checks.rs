@@ -122,15 +122,11 @@ fn normalize(dir: &str, target: &str) -> Option<String> {
 }
 
 fn territory(snapshot: &Snapshot) -> Territory {
-    snapshot
-        .config
-        .as_ref()
-        .map(|c| c.data.territory.clone())
-        .unwrap_or(Territory {
-            name: String::new(),
-            place: String::new(),
-            insee: None,
-        })
+    snapshot.territory().cloned().unwrap_or(Territory {
+        name: String::new(),
+        place: String::new(),
+        insee: None,
+    })
 }
 
 impl Extra for RenderChecks<'_> {
