@@ -232,6 +232,21 @@ fn pdf_is_pdfa_2b_and_byte_identical_across_runs() {
     );
     // The date is the data's (the period's first day: this copy is not in git).
     assert!(bytes.contains("2022-01-01"), "creation date from the data");
+    // Every font is embedded.
+    if have("pdffonts") {
+        let out = Command::new("pdffonts")
+            .arg(repo.file(&format!("{PERIOD_DIR}/seve.pdf")))
+            .output()
+            .unwrap();
+        let listing = String::from_utf8_lossy(&out.stdout);
+        let fonts: Vec<&str> = listing.lines().skip(2).collect();
+        assert!(!fonts.is_empty(), "{listing}");
+        for font in fonts {
+            let cols: Vec<&str> = font.split_whitespace().collect();
+            // name type [encoding...] emb sub uni object ID: `emb` is the 5th from the end.
+            assert_eq!(cols[cols.len() - 5], "yes", "font not embedded: {font}");
+        }
+    }
 }
 
 #[test]
