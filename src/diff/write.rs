@@ -37,6 +37,15 @@ fn pct(p: Option<Decimal>) -> String {
     }
 }
 
+/// Where a side was read, in French ("copie de travail", "révision v2022").
+fn origin_fr(origin: &str) -> String {
+    match origin.strip_prefix("revision ") {
+        Some(rev) => format!("révision {rev}"),
+        None if origin == "the work tree" => "copie de travail".to_string(),
+        None => origin.to_string(),
+    }
+}
+
 /// The French word for a status, as in a tableau comparatif.
 pub fn status_fr(s: Status) -> &'static str {
     match s {
@@ -179,10 +188,10 @@ pub fn markdown(r: &Report) -> String {
         r.from.label,
         r.to.label,
         r.from.label,
-        r.from.origin,
+        origin_fr(&r.from.origin),
         r.from.years,
         r.to.label,
-        r.to.origin,
+        origin_fr(&r.to.origin),
         r.to.years
     );
     out.push_str("## Synthèse\n\n");
@@ -635,10 +644,10 @@ pub fn html(r: &Report) -> String {
         escape(&title),
         escape(&title),
         escape(&r.from.label),
-        escape(&r.from.origin),
+        escape(&origin_fr(&r.from.origin)),
         r.from.years,
         escape(&r.to.label),
-        escape(&r.to.origin),
+        escape(&origin_fr(&r.to.origin)),
         r.to.years
     );
 
