@@ -10,6 +10,19 @@ use cpo::render::template::BaseTemplate;
 use cpo::render::theme::Theme;
 use cpo::render::{Formats, PeriodJob, render_all, render_convention};
 
+/// A copy of a job (its fields are references or cheap to clone).
+fn job_like<'a>(job: &PeriodJob<'a>) -> PeriodJob<'a> {
+    PeriodJob {
+        snapshot: job.snapshot,
+        theme: job.theme,
+        base: job.base,
+        base_source: job.base_source,
+        territory: job.territory.clone(),
+        formats: job.formats,
+        date: job.date.clone(),
+    }
+}
+
 fn main() {
     let centres: usize = std::env::var("CPO_BENCH_CENTRES")
         .ok()
@@ -100,13 +113,27 @@ fn main() {
         })
         .collect();
     let sample = &fresh_convs[..];
-    let t = Instant::now();
-    for conv in sample {
-        render_convention(&job, conv).expect("render");
+    for (label, html, pdf) in [
+        ("HTML + PDF", true, true),
+        ("HTML only", true, false),
+        ("PDF only", false, true),
+    ] {
+        let job = PeriodJob {
+            formats: Formats {
+                html,
+                pdf,
+                md: false,
+            },
+            ..PeriodJob { ..job_like(&job) }
+        };
+        let t = Instant::now();
+        for conv in sample {
+            render_convention(&job, conv).expect("render");
+        }
+        println!(
+            "one core: {:?} per convention ({label}), over {} conventions",
+            t.elapsed() / sample.len() as u32,
+            sample.len()
+        );
     }
-    println!(
-        "one core: {:?} per convention (HTML + PDF), over {} conventions",
-        t.elapsed() / sample.len() as u32,
-        sample.len()
-    );
 }
