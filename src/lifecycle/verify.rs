@@ -44,33 +44,30 @@ pub fn identity(bytes: &[u8]) -> Result<Identity> {
     let text = String::from_utf8_lossy(bytes);
     let fingerprint_ok = |f: &str| f.len() == 64 && f.bytes().all(|b| b.is_ascii_hexdigit());
     for kind in ["convention", "avenant"] {
-        // HTML.
-        if let (Some(id), Some(period), Some(fp)) = (
-            meta(&text, &format!("cpo-{kind}")),
-            meta(&text, "cpo-period"),
-            meta(&text, "cpo-fingerprint"),
-        ) && fingerprint_ok(fp)
-        {
-            return Ok(Identity {
-                kind: kind.into(),
-                id: id.into(),
-                period: period.into(),
-                fingerprint: fp.into(),
-            });
-        }
-        // PDF keywords.
-        if let (Some(id), Some(period), Some(fp)) = (
-            after(&text, &format!("cpo-{kind}:")),
-            after(&text, "cpo-period:"),
-            after(&text, "cpo-fingerprint:"),
-        ) && fingerprint_ok(fp)
-        {
-            return Ok(Identity {
-                kind: kind.into(),
-                id: id.into(),
-                period: period.into(),
-                fingerprint: fp.into(),
-            });
+        // HTML `<meta>` elements, then PDF keywords.
+        let found = [
+            (
+                meta(&text, &format!("cpo-{kind}")),
+                meta(&text, "cpo-period"),
+                meta(&text, "cpo-fingerprint"),
+            ),
+            (
+                after(&text, &format!("cpo-{kind}:")),
+                after(&text, "cpo-period:"),
+                after(&text, "cpo-fingerprint:"),
+            ),
+        ];
+        for (id, period, fp) in found {
+            if let (Some(id), Some(period), Some(fp)) = (id, period, fp)
+                && fingerprint_ok(fp)
+            {
+                return Ok(Identity {
+                    kind: kind.into(),
+                    id: id.into(),
+                    period: period.into(),
+                    fingerprint: fp.into(),
+                });
+            }
         }
     }
     // Markdown: `<!-- cpo: KIND ID PERIOD FINGERPRINT -->`.
