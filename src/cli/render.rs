@@ -33,7 +33,7 @@ pub struct RenderArgs {
     #[arg(value_name = "CENTRE")]
     pub centres: Vec<String>,
     /// Formats to write, comma-separated: html, pdf, md
-    #[arg(long, value_delimiter = ',', default_value = "html,pdf,md")]
+    #[arg(long, value_delimiter = ',', default_value = crate::render::DEFAULT_FORMATS)]
     pub format: Vec<String>,
     /// Output folder (default: [render] output of cpo.toml, else dist)
     #[arg(long, value_name = "DIR")]

@@ -37,10 +37,17 @@ pub struct Formats {
     pub md: bool,
 }
 
+/// The formats written by default: all those this build can produce.
+pub const DEFAULT_FORMATS: &str = if cfg!(feature = "pdf") {
+    "html,pdf,md"
+} else {
+    "html,md"
+};
+
 impl Formats {
     pub const ALL: Formats = Formats {
         html: true,
-        pdf: true,
+        pdf: cfg!(feature = "pdf"),
         md: true,
     };
 
