@@ -8,12 +8,12 @@
 
 pub mod catalogue;
 mod files;
-
-pub use files::parse_month_day;
 mod identity;
 pub mod money;
 mod objectives;
 pub mod text;
+
+pub use files::parse_month_day;
 
 use std::collections::BTreeSet;
 
@@ -50,15 +50,26 @@ pub fn run(snapshot: &Snapshot, options: &Options, extra: &[&dyn Extra]) -> Vec<
         }
         check_period(snapshot, period, options, extra, &mut diags);
     }
-    // Loading reports problems of every period; keep only the selected one's.
-    if let Some(label) = &options.period {
-        let prefix = format!("{}/{label}/", crate::model::PERIODS_DIR);
-        diags.retain(|d| {
-            let path = &snapshot.sources.get(d.loc.file).path;
-            !path.starts_with(&format!("{}/", crate::model::PERIODS_DIR))
-                || path.starts_with(&prefix)
-        });
-    }
+    // Loading reports problems of every file; keep those of the selected
+    // period and centres (files outside periods, like cpo.toml, always count).
+    let periods = format!("{}/", crate::model::PERIODS_DIR);
+    let in_scope = |path: &str| {
+        let Some(rest) = path.strip_prefix(&periods) else {
+            return true;
+        };
+        let (label, inner) = rest.split_once('/').unwrap_or((rest, ""));
+        if options.period.as_ref().is_some_and(|p| p != label) {
+            return false;
+        }
+        match inner.strip_prefix("centres/") {
+            Some(file) if !options.centres.is_empty() => {
+                let stem = file.rsplit_once('.').map_or(file, |(s, _)| s);
+                options.centres.iter().any(|c| c == stem)
+            }
+            _ => true,
+        }
+    };
+    diags.retain(|d| in_scope(&snapshot.sources.get(d.loc.file).path));
     diags
 }
 

@@ -729,7 +729,12 @@ fn check_named_centres_and_periods_only() {
         repo.read(TOML).replace("73282932000074", "73282932000075"),
     );
     repo.write("periods/2022-2025/centres/autre.md", repo.read(MD));
+    // A broken file of another centre is not this centre's problem.
+    repo.write("periods/2022-2025/centres/casse.toml", "name = [\n");
+    repo.write("periods/2022-2025/centres/casse.md", "## Diagnostic\n");
     assert_eq!(findings(&repo, &["beaulieu"]), []);
+    repo.remove("periods/2022-2025/centres/casse.toml");
+    repo.remove("periods/2022-2025/centres/casse.md");
     assert_eq!(
         findings(&repo, &["autre"]),
         [f(
