@@ -77,13 +77,23 @@ fn toml_syntax() {
     let repo = clean();
     repo.replace(TOML, "rna = \"W861000123\"", "rna = \"W861000123");
     let found = findings(&repo, &[]);
-    assert!(!found.is_empty());
+    assert_eq!(found.len(), 1, "one mistake, one finding: {found:?}");
     assert!(
         found.iter().all(|x| x.0 == "toml-syntax" && x.2 == TOML),
         "{found:?}"
     );
     // An unterminated string is reported where the line ends.
     assert_eq!((found[0].3, found[0].4), (8, 18));
+}
+
+#[test]
+fn a_follow_on_syntax_error_on_the_same_line_is_not_repeated() {
+    let repo = clean();
+    repo.replace(TOML, "legal_name = ", "legal_name = = ");
+    repo.replace(TOML, "rna = \"W861000123\"", "rna = \"W861000123");
+    let found = findings(&repo, &[]);
+    let lines: Vec<u64> = found.iter().map(|x| x.3).collect();
+    assert_eq!(lines, [6, 8], "{found:?}");
 }
 
 #[test]
