@@ -185,15 +185,23 @@ impl Node {
 pub fn parse_toml(file: FileId, text: &str) -> Result<Node, Vec<Diagnostic>> {
     let (doc, errors) = DeTable::parse_recoverable(text);
     if !errors.is_empty() {
+        // The parser recovers and goes on, so one mistake can raise a
+        // follow-on error on the same line: report the first of each line.
+        let mut lines_seen = Vec::new();
         return Err(errors
             .into_iter()
-            .map(|e| {
+            .filter_map(|e| {
                 let span = e.span().unwrap_or(0..0);
-                Diagnostic::new(
+                let line = text[..span.start.min(text.len())].matches('\n').count();
+                if lines_seen.contains(&line) {
+                    return None;
+                }
+                lines_seen.push(line);
+                Some(Diagnostic::new(
                     Rule::TomlSyntax,
                     Loc::new(file, span),
                     first_line(e.message()),
-                )
+                ))
             })
             .collect());
     }
