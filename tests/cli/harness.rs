@@ -104,6 +104,11 @@ impl Repo {
         std::fs::read_to_string(self.file(rel)).unwrap_or_else(|e| panic!("reading {rel}: {e}"))
     }
 
+    /// A file's text, invalid UTF-8 replaced (for tests that damage files).
+    pub fn read_lossy(&self, rel: &str) -> String {
+        String::from_utf8_lossy(&std::fs::read(self.file(rel)).unwrap()).into_owned()
+    }
+
     pub fn exists(&self, rel: &str) -> bool {
         self.file(rel).exists()
     }

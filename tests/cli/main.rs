@@ -10,5 +10,6 @@ mod diff;
 mod formats;
 mod lifecycle;
 pub mod render;
+mod robustness;
 mod schemas;
 mod templates;
