@@ -38,19 +38,14 @@ impl<'t> RenderChecks<'t> {
         }
     }
 
-    fn template(&self, snapshot: &Snapshot, period: &Period) -> Option<std::rc::Rc<BaseTemplate>> {
-        if let Some(t) = self.templates.borrow().get(&period.label) {
-            return t.clone();
-        }
-        let compiled = period.base_text.as_ref().and_then(|doc| {
-            BaseTemplate::new(&snapshot.sources.get(doc.file).text)
-                .ok()
-                .map(std::rc::Rc::new)
-        });
+    /// base.md of a period, compiled once by `check_period` (None when it
+    /// does not compile).
+    fn template(&self, period: &Period) -> Option<std::rc::Rc<BaseTemplate>> {
         self.templates
-            .borrow_mut()
-            .insert(period.label.clone(), compiled.clone());
-        compiled
+            .borrow()
+            .get(&period.label)
+            .cloned()
+            .flatten()
     }
 
     fn links(&self, snapshot: &Snapshot, links: &[(String, Loc)], diags: &mut Vec<Diagnostic>) {
@@ -139,9 +134,16 @@ impl Extra for RenderChecks<'_> {
         let Some(doc) = &period.base_text else {
             return;
         };
-        if let Err(e) = BaseTemplate::new(&snapshot.sources.get(doc.file).text) {
-            diags.push(e.into_diagnostic(doc.file));
-        }
+        let compiled = match BaseTemplate::new(&snapshot.sources.get(doc.file).text) {
+            Ok(t) => Some(std::rc::Rc::new(t)),
+            Err(e) => {
+                diags.push(e.into_diagnostic(doc.file));
+                None
+            }
+        };
+        self.templates
+            .borrow_mut()
+            .insert(period.label.clone(), compiled);
         self.links(snapshot, &doc.text.links, diags);
         for centre in &period.centres {
             if let Some(text) = &centre.text {
@@ -159,7 +161,7 @@ impl Extra for RenderChecks<'_> {
         let Some(period) = snapshot.period(Some(&conv.period)) else {
             return;
         };
-        let Some(template) = self.template(snapshot, period) else {
+        let Some(template) = self.template(period) else {
             return; // the syntax error is reported once by check_period
         };
         let ctx = context::build(conv, &territory(snapshot));
