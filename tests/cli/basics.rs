@@ -388,3 +388,31 @@ fn help_snapshot() {
         bad.stderr
     );
 }
+
+#[test]
+fn readme_and_ci_run_the_commands_the_issue_promises() {
+    let root = crate::harness::project_root();
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let head: String = readme.lines().take(25).collect::<Vec<_>>().join("\n");
+    assert!(
+        head.contains("cargo run --release -- -C examples/poitiers build"),
+        "README's first command"
+    );
+    assert!(
+        head.contains("cargo test --locked"),
+        "README's test command"
+    );
+    let ci = std::fs::read_to_string(root.join(".ci/run")).unwrap();
+    for step in [
+        "cargo fmt --check",
+        "cargo clippy --all-targets --locked -- -D warnings",
+        "cargo test --locked",
+        "-C \"$example\" check",
+    ] {
+        assert!(ci.contains(step), ".ci/run lacks `{step}`");
+    }
+    // Every example it checks is one the tests know to be clean.
+    for example in ["poitiers", "amiens"] {
+        Repo::example(example).cpo(&["check"]).code(0);
+    }
+}
