@@ -1,9 +1,6 @@
-//! Benchmark of `cpo check` on a generated repository of 2,000 centres.
-//!
-//! Run with `cargo bench --bench check` (add `--no-default-features` to skip
-//! building the PDF engine). Prints the median time of loading + checking
-//! over a few runs, and of the `cpo check` binary end to end when it is built.
-//! `CPO_BENCH_CENTRES` changes the size.
+//! Benchmark of `cpo check` on a generated repository of 2,000 centres,
+//! through the library's pipeline (`Project::open(..)?.check(..)`).
+//! Run with `cargo bench --bench check`. `CPO_BENCH_CENTRES` changes the size.
 
 use std::time::{Duration, Instant};
 
@@ -18,7 +15,6 @@ fn main() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(2000);
     let dir = tempfile::tempdir().expect("temp dir");
-    let t = Instant::now();
     cpo::synth::generate(
         dir.path(),
         &cpo::synth::Options {
@@ -28,28 +24,20 @@ fn main() {
         },
     )
     .expect("generating");
-    println!("generated {centres} centres in {:?}", t.elapsed());
-
     let mut times = Vec::new();
-    let mut findings = 0;
     for _ in 0..5 {
         let t = Instant::now();
-        // What `cpo check` does: load, every rule, and base.md rendered for
-        // every centre (the `template` rule).
-        let tree = cpo::repo::WorkTree::new(dir.path());
-        let snapshot = cpo::model::Snapshot::load(&tree).expect("loading");
-        let render_checks = cpo::render::checks::RenderChecks::new(&tree);
-        let diags = cpo::check::check(
-            &snapshot,
-            &cpo::check::Options::default(),
-            &[&render_checks],
-        );
+        let project = cpo::pipeline::Project::open(dir.path()).expect("loading");
+        let checked = project.check(&cpo::check::Options::default());
         times.push(t.elapsed());
-        findings = diags.len();
+        assert_eq!(
+            checked.errors(),
+            0,
+            "the generated repository must be valid"
+        );
     }
-    assert_eq!(findings, 0, "the generated repository must be valid");
     println!(
-        "check (load + rules) of {centres} centres: median {:?} over {} runs",
+        "check of {centres} centres: median {:?} over {} runs",
         median(times.clone()),
         times.len()
     );

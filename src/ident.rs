@@ -190,6 +190,96 @@ pub fn check_insee(value: &str) -> Result<(), IdentError> {
     }
 }
 
+/// An IBAN with its spaces removed, upper-cased: what is checked and
+/// printed grouped by four.
+pub fn compact_iban(value: &str) -> String {
+    value
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_uppercase)
+        .collect()
+}
+
+/// An IBAN grouped by four characters for print: `FR76 3000 4000 …`.
+pub fn display_iban(value: &str) -> String {
+    let compact = compact_iban(value);
+    let chars: Vec<char> = compact.chars().collect();
+    chars
+        .chunks(4)
+        .map(|c| c.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// An IBAN (ISO 13616): two letters of country, two check digits, then up
+/// to 30 letters and digits; the number formed by moving the first four
+/// characters to the end and replacing letters by 10..35 is ≡ 1 (mod 97).
+/// A French IBAN (`FR`) has 27 characters. Spaces are allowed.
+pub fn check_iban(value: &str) -> Result<(), IdentError> {
+    let iban = compact_iban(value);
+    if iban.len() < 15 || iban.len() > 34 {
+        return err(format!(
+            "an IBAN has 15 to 34 characters, this one has {}",
+            iban.len()
+        ));
+    }
+    let bytes = iban.as_bytes();
+    if !bytes[..2].iter().all(u8::is_ascii_uppercase) || !bytes[2..4].iter().all(u8::is_ascii_digit)
+    {
+        return err("an IBAN starts with two letters of country and two check digits");
+    }
+    if !bytes.iter().all(u8::is_ascii_alphanumeric) {
+        return err("an IBAN holds only letters and digits");
+    }
+    if iban.starts_with("FR") && iban.len() != 27 {
+        return err(format!(
+            "a French IBAN has 27 characters, this one has {}",
+            iban.len()
+        ));
+    }
+    // Mod 97 digit by digit, so no big integer is needed.
+    let mut rem: u32 = 0;
+    for b in bytes[4..].iter().chain(&bytes[..4]) {
+        let v = if b.is_ascii_digit() {
+            u32::from(b - b'0')
+        } else {
+            u32::from(b - b'A') + 10
+        };
+        rem = if v >= 10 {
+            (rem * 100 + v) % 97
+        } else {
+            (rem * 10 + v) % 97
+        };
+    }
+    if rem != 1 {
+        return err("its check digits do not match (a character is wrong or two are swapped)");
+    }
+    Ok(())
+}
+
+/// A BIC (ISO 9362): 4 letters of bank, 2 letters of country, 2 letters
+/// or digits of location, and an optional branch of 3.
+pub fn check_bic(value: &str) -> Result<(), IdentError> {
+    let bic = value.trim();
+    if bic.len() != 8 && bic.len() != 11 {
+        return err(format!(
+            "a BIC has 8 or 11 characters, this one has {}",
+            bic.chars().count()
+        ));
+    }
+    let b = bic.as_bytes();
+    if !b[..6].iter().all(u8::is_ascii_uppercase) {
+        return err("a BIC starts with 4 letters of bank and 2 letters of country");
+    }
+    if !b[6..]
+        .iter()
+        .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+    {
+        return err("a BIC's location and branch are capital letters or digits");
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -263,6 +353,36 @@ mod tests {
             "QN09699M", "QN08601X", "QN02C12N", "QP07501", "QX075019", "QN00201m",
         ] {
             assert!(check_qpv(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn iban_and_bic() {
+        for ok in [
+            "FR76 3000 6000 0112 3456 7890 189",
+            "FR7630006000011234567890189",
+            "DE89 3704 0044 0532 0130 00",
+            "GB82 WEST 1234 5698 7654 32",
+        ] {
+            assert!(check_iban(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "FR76 3000 6000 0112 3456 7890 188",
+            "FR7630006000011234567890",
+            "76FR3000600001123456789018",
+            "FR76 3000 6000 0112 3456 7890 18!",
+        ] {
+            assert!(check_iban(bad).is_err(), "{bad}");
+        }
+        assert_eq!(
+            display_iban("fr7630006000011234567890189"),
+            "FR76 3000 6000 0112 3456 7890 189"
+        );
+        for ok in ["BNPAFRPP", "BNPAFRPPXXX", "AGRIFRPP882"] {
+            assert!(check_bic(ok).is_ok(), "{ok}");
+        }
+        for bad in ["BNPAFRP", "bnpafrpp", "BNP1FRPP", "BNPAFRPP12"] {
+            assert!(check_bic(bad).is_err(), "{bad}");
         }
     }
 

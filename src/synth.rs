@@ -202,6 +202,7 @@ fn cpo_toml() -> String {
 }
 
 fn base_toml(start: i32, end: i32) -> String {
+    // The acts that empower the signatories were taken the year before.
     let mut s = format!(
         "title = \"Convention pluriannuelle d'objectifs\"\n\n[period]\nstart = {start}-01-01\nend = {end}-12-31\n\n"
     );
@@ -215,10 +216,26 @@ fn base_toml(start: i32, end: i32) -> String {
         ),
         ("etat", "Préfecture de Synthèse", "etat", 900_003),
     ] {
+        let (article, body) = match kind {
+            "commune" => ("la", "conseil municipal"),
+            "caf" => ("la", "conseil d'administration"),
+            _ => ("l'", "Président de la République"),
+        };
+        let gender = if article == "l'" {
+            "gender = \"m\"\n"
+        } else {
+            ""
+        };
+        let act = if kind == "etat" {
+            "décret"
+        } else {
+            "délibération"
+        };
         let _ = write!(
             s,
-            "[[signatories]]\nid = \"{id}\"\nname = \"{name}\"\nsiret = \"{}\"\nrepresentative = \"Camille Martin\"\ntitle = \"Représentant\"\nkind = \"{kind}\"\nfunder = true\n\n",
-            siret(n)
+            "[[signatories]]\nid = \"{id}\"\nname = \"{name}\"\narticle = \"{article}\"\n{gender}siret = \"{}\"\nrepresentative = \"Camille Martin\"\ncivility = \"Mme\"\ntitle = \"Représentante\"\nhabilitation = {{ act = \"{act}\", body = \"{body}\", date = {}-12-15 }}\nkind = \"{kind}\"\nfunder = true\n\n",
+            siret(n),
+            start - 1
         );
     }
     for (id, title, required) in [
@@ -255,8 +272,30 @@ fn base_toml(start: i32, end: i32) -> String {
     }
     s.push_str("[[commitments]]\nid = \"laicite\"\ntitle = \"Charte de la laïcité\"\ntext = \"\"\"\nLa charte de la laïcité de la branche Famille est annexée à la présente convention.\n\"\"\"\nlocked = true\n\n");
     s.push_str("[[commitments]]\nid = \"cer\"\ntitle = \"Contrat d'engagement républicain\"\ntext = \"\"\"\nL'association souscrit au contrat d'engagement républicain (décret n° 2021-1947).\n\"\"\"\nlocked = true\n\n");
-    s.push_str("[sections]\nrequired = [\"diagnostic\", \"projet\", \"plan-action\"]\noptional = [\"partenariats\"]\n\n[payment]\nadvance_percent = 50\nadvance_before = \"03-31\"\n");
+    s.push_str("[sections]\nrequired = [\"diagnostic\", \"projet\", \"plan-action\"]\noptional = [\"partenariats\"]\n\n[payment]\nadvance_percent = 50\nadvance_before = \"03-31\"\nbalance_before = \"09-30\"\n\n");
+    s.push_str("[[annexes]]\nid = \"charte-laicite\"\ntitle = \"Charte de la laïcité de la branche Famille avec ses partenaires\"\nfile = \"annexes/charte-laicite.md\"\nkind = \"charte-laicite-caf\"\n");
     s
+}
+
+/// The charter annex of a generated period (a stand-in text).
+const CHARTER: &str = "La charte de la laïcité de la branche Famille avec ses partenaires, adoptée par la Caisse nationale des allocations familiales le 1er septembre 2015, est annexée à la convention (texte d'exemple d'un dépôt généré).\n";
+
+/// A fictitious French IBAN whose ISO 13616 check digits hold.
+fn iban(n: u64) -> String {
+    let bban = format!("30004{:05}{:011}{:02}", n % 100_000, n, n % 97);
+    // Check digits: 98 - (BBAN + "FR00" as digits) mod 97.
+    let digits: String = bban
+        .chars()
+        .chain("FR00".chars())
+        .map(|c| match c.to_digit(36) {
+            Some(v) => v.to_string(),
+            None => String::new(),
+        })
+        .collect();
+    let rem = digits
+        .bytes()
+        .fold(0u64, |r, b| (r * 10 + u64::from(b - b'0')) % 97);
+    format!("FR{:02}{bban}", 98 - rem)
 }
 
 fn base_md(variant: u64) -> String {
@@ -318,12 +357,14 @@ fn centre_toml(c: &Centre, start: i32, end: i32) -> String {
     }
     let _ = write!(
         s,
-        "\n[association]\nlegal_name = \"Association de la maison de quartier {q} {n}\"\nsiret = \"{siret}\"\nrna = \"W86{n:07}\"\naddress = \"{num} rue des Écoles, 86000 Synthèse\"\nrepresentative = \"Dominique Bernard\"\ntitle = \"Président\"\n\n[territory]\nquartiers = [\"{q}\"]\nqpv = [\"QP086{qpv:03}\"]\n",
+        "\n[association]\nlegal_name = \"Association de la maison de quartier {q} {n}\"\nsiret = \"{siret}\"\nrna = \"W86{n:07}\"\naddress = \"{num} rue des Écoles, 86000 Synthèse\"\nrepresentative = \"Dominique Bernard\"\ncivility = \"M.\"\ntitle = \"Président\"\nmandate = {{ act = \"décision\", body = \"conseil d'administration\", date = {mandate}-06-12 }}\niban = \"{iban}\"\nbic = \"BNPAFRPP\"\nauditor = true\n\n[territory]\nquartiers = [\"{q}\"]\nqpv = [\"QP086{qpv:03}\"]\n",
         q = c.quartier,
         n = c.number,
         siret = siret(c.number + 1),
         num = 1 + c.number % 120,
         qpv = 1 + c.number % 20,
+        mandate = start - 1,
+        iban = iban(c.number + 1),
     );
     let axes = [
         "participation",
@@ -428,6 +469,10 @@ pub fn generate(dir: &Path, options: &Options) -> Result<Vec<usize>> {
             base_toml(*start, *end).as_bytes(),
         )?;
         write_atomic(&period.join("base.md"), base_md(i as u64).as_bytes())?;
+        write_atomic(
+            &period.join("annexes").join("charte-laicite.md"),
+            CHARTER.as_bytes(),
+        )?;
         for c in &centres {
             let centres_dir = period.join("centres");
             write_atomic(

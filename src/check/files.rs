@@ -1,30 +1,43 @@
 //! Rules about files and their layout: `[lints]` names, period folder
-//! labels against base.toml's dates, the INSEE code of cpo.toml, and value
-//! formats the schema cannot express (payment days, percentages).
+//! labels against base.toml's dates, the INSEE code of cpo.toml, the
+//! annex files, and value ranges the schema cannot express (percentages).
 //!
-//! Syntax, encoding, unknown keys, wrong types and missing keys are found
-//! while loading (see `model`), since a file that fails them has no typed
-//! value to check.
+//! Syntax, encoding, unknown keys, wrong types, missing keys, special files
+//! and sizes are found while loading (see `model`), since a file that fails
+//! them has no typed value to check.
 
-use crate::diag::{Diagnostic, Rule, closest};
+use super::PeriodCx;
+use crate::diag::{Diagnostic, Level, Loc, Rule, closest};
 use crate::ident;
-use crate::model::{Period, Snapshot};
+use crate::model::{AnnexFile, Node, Period, Snapshot};
 
 pub fn config(snapshot: &Snapshot, diags: &mut Vec<Diagnostic>) {
     let Some(config) = &snapshot.config else {
         return;
     };
-    for name in config.data.lints.keys() {
-        if crate::diag::Rule::from_name(name).is_none() {
-            let loc = config
-                .tree
-                .key_loc(&["lints", name.as_str()])
-                .unwrap_or_else(|| config.tree.loc.clone());
-            let d = Diagnostic::new(Rule::UnknownKey, loc, format!("no rule is named `{name}`"));
-            diags.push(match closest(name, Rule::ALL.iter().map(|r| r.name())) {
-                Some(c) => d.with_help(format!("did you mean `{c}`?")),
-                None => d.with_help("`cpo rules` lists every rule"),
-            });
+    for (name, level) in &config.data.lints {
+        let loc = config
+            .tree
+            .key_loc(&["lints", name.as_str()])
+            .unwrap_or_else(|| config.tree.loc.clone());
+        match Rule::from_name(name) {
+            None => {
+                let d =
+                    Diagnostic::new(Rule::UnknownKey, loc, format!("no rule is named `{name}`"));
+                diags.push(match closest(name, Rule::ALL.iter().map(|r| r.name())) {
+                    Some(c) => d.with_help(format!("did you mean `{c}`?")),
+                    None => d.with_help("`cpo rules` lists every rule"),
+                });
+            }
+            Some(rule) if rule.is_fixed() && *level != Level::Deny => diags.push(
+                Diagnostic::new(
+                    Rule::WrongType,
+                    loc,
+                    format!("`{name}` cannot be lowered: it is always an error"),
+                )
+                .with_help("a signed convention that changed must be amended, not silenced"),
+            ),
+            Some(_) => {}
         }
     }
     if let Some(insee) = &config.data.territory.insee
@@ -39,7 +52,7 @@ pub fn config(snapshot: &Snapshot, diags: &mut Vec<Diagnostic>) {
     }
 }
 
-pub fn period(_snapshot: &Snapshot, period: &Period, diags: &mut Vec<Diagnostic>) {
+pub fn period(period: &Period, diags: &mut Vec<Diagnostic>) {
     let Some(base) = &period.base else {
         return;
     };
@@ -54,96 +67,162 @@ pub fn period(_snapshot: &Snapshot, period: &Period, diags: &mut Vec<Diagnostic>
             ),
         ));
     }
-    if let Some((start, end)) = period.years {
-        let (ys, ye) = (i32::from(dates.start.year()), i32::from(dates.end.year()));
-        if (ys, ye) != (start, end) {
-            diags.push(
-                Diagnostic::new(
+    let (ys, ye) = (dates.first_year(), dates.last_year());
+    if let Some((start, end)) = period.years
+        && (ys, ye) != (start, end)
+    {
+        diags.push(
+            Diagnostic::new(
+                Rule::BadPeriodLabel,
+                base.tree.loc_of(&["period"]),
+                format!(
+                    "folder `{}` says {start}-{end} but base.toml's dates run from {} to {}",
+                    period.label, dates.start, dates.end
+                ),
+            )
+            .with_help(format!("rename the folder `{ys}-{ye}` or fix the dates")),
+        );
+    }
+    if dates.start <= dates.end {
+        let years = i64::from(ye) - i64::from(ys) + 1;
+        if years > 4 {
+            let mut d = Diagnostic::new(
+                Rule::PeriodTooLong,
+                base.tree.loc_of(&["period"]),
+                format!("the period lasts {years} years"),
+            )
+            .with_help("the circulaire of 29 September 2015 recommends at most 4 years, renewal subject to evaluation");
+            if !dates.is_usable() {
+                d = Diagnostic::new(
                     Rule::BadPeriodLabel,
                     base.tree.loc_of(&["period"]),
                     format!(
-                        "folder `{}` says {start}-{end} but base.toml's dates run from {} to {}",
-                        period.label, dates.start, dates.end
+                        "the period lasts {years} years: cpo resolves conventions over at most {} years",
+                        crate::model::base::PeriodDates::MAX_YEARS
                     ),
-                )
-                .with_help(format!("rename the folder `{ys}-{ye}` or fix the dates")),
-            );
-        }
-        let years = end - start + 1;
-        if years > 4 {
-            diags.push(
-                Diagnostic::new(
-                    Rule::PeriodTooLong,
-                    base.tree.loc_of(&["period"]),
-                    format!("the period lasts {years} years"),
-                )
-                .with_help("the circulaire of 29 September 2015 recommends at most 4 years, renewal subject to evaluation"),
-            );
+                );
+            }
+            diags.push(d);
         }
     }
-    let payment = &base.data.payment;
-    payment_values(
-        &base.tree,
-        payment.advance_percent,
-        Some(&payment.advance_before),
-        payment.balance_before.as_deref(),
-        diags,
-    );
+    percent(&base.tree, &["payment", "advance_percent"], diags);
+    for (i, _) in base.data.signatories.iter().enumerate() {
+        percent(
+            &base.tree,
+            &["signatories", &i.to_string(), "payment", "advance_percent"],
+            diags,
+        );
+    }
+    for funder in base.data.payment.funders.keys() {
+        percent(
+            &base.tree,
+            &["payment", "funders", funder, "advance_percent"],
+            diags,
+        );
+    }
     for centre in &period.centres {
-        if let Some(data) = &centre.data
-            && let Some(p) = &data.data.payment
-        {
-            payment_values(
-                &data.tree,
-                p.advance_percent.unwrap_or(0),
-                p.advance_before.as_ref(),
-                p.balance_before.as_deref(),
-                diags,
-            );
+        if let Some(data) = &centre.data {
+            percent(&data.tree, &["payment", "advance_percent"], diags);
+            if let Some(p) = &data.data.payment {
+                for funder in p.funders.keys() {
+                    percent(
+                        &data.tree,
+                        &["payment", "funders", funder, "advance_percent"],
+                        diags,
+                    );
+                }
+            }
         }
     }
 }
 
-fn payment_values(
-    tree: &crate::model::Node,
-    percent: u8,
-    advance_before: Option<&String>,
-    balance_before: Option<&str>,
-    diags: &mut Vec<Diagnostic>,
-) {
-    if percent > 100 {
+/// `todo`: string values left to fill in, in base.toml and the centres' files.
+pub fn todos(period: &Period, diags: &mut Vec<Diagnostic>) {
+    let trees = period.base.iter().map(|b| &b.tree).chain(
+        period
+            .centres
+            .iter()
+            .filter_map(|c| c.data.as_ref().map(|d| &d.tree)),
+    );
+    for tree in trees {
+        let mut stack = vec![tree];
+        while let Some(node) = stack.pop() {
+            match &node.value {
+                crate::model::node::Value::String(s) if is_todo(s) => diags.push(
+                    Diagnostic::new(
+                        Rule::Todo,
+                        node.loc.clone(),
+                        "this value is still to fill in",
+                    )
+                    .with_help("replace `TODO` with the real value"),
+                ),
+                crate::model::node::Value::Array(items) => stack.extend(items.iter()),
+                crate::model::node::Value::Table(t) => {
+                    stack.extend(t.entries.iter().map(|e| &e.node))
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// Whether a value is a placeholder left by `cpo init` or `cpo new`.
+pub fn is_todo(value: &str) -> bool {
+    value
+        .trim_start()
+        .get(..4)
+        .is_some_and(|p| p.eq_ignore_ascii_case("todo"))
+}
+
+/// A percentage goes from 0 to 100.
+fn percent(tree: &Node, path: &[&str], diags: &mut Vec<Diagnostic>) {
+    if let Some(node) = tree.path(path)
+        && let crate::model::node::Value::Integer(v) = node.value
+        && !(0..=100).contains(&v)
+    {
         diags.push(Diagnostic::new(
             Rule::WrongType,
-            tree.loc_of(&["payment", "advance_percent"]),
-            format!("`advance_percent` is {percent}: a percentage goes from 0 to 100"),
+            node.loc.clone(),
+            format!("`advance_percent` is {v}: a percentage goes from 0 to 100"),
         ));
-    }
-    for (key, value) in [
-        ("advance_before", advance_before.map(String::as_str)),
-        ("balance_before", balance_before),
-    ] {
-        if let Some(v) = value
-            && parse_month_day(v).is_none()
-        {
-            diags.push(
-                Diagnostic::new(
-                    Rule::WrongType,
-                    tree.loc_of(&["payment", key]),
-                    format!("`{key}` is `{v}`, not a day of the year"),
-                )
-                .with_help("write it MM-DD, e.g. \"03-31\" for 31 March"),
-            );
-        }
     }
 }
 
-/// `"03-31"` -> (3, 31), when it is a real day of a leap year.
-pub fn parse_month_day(s: &str) -> Option<(i8, i8)> {
-    let (m, d) = s.split_once('-')?;
-    if m.len() != 2 || d.len() != 2 {
-        return None;
+/// `annex-missing`: every annex named by base.toml or a centre file is a
+/// readable `.md` or `.pdf` file of the period.
+pub fn annexes(cx: &PeriodCx<'_>, diags: &mut Vec<Diagnostic>) {
+    let period = cx.period;
+    let mut named: Vec<(&str, Loc)> = Vec::new();
+    if let Some(base) = &period.base {
+        for (i, a) in base.data.annexes.iter().enumerate() {
+            named.push((
+                &a.file,
+                base.tree.loc_of(&["annexes", &i.to_string(), "file"]),
+            ));
+        }
     }
-    let (m, d): (i8, i8) = (m.parse().ok()?, d.parse().ok()?);
-    jiff::civil::Date::new(2024, m, d).ok()?;
-    Some((m, d))
+    for c in &period.centres {
+        if let Some(d) = &c.data {
+            for (i, a) in d.data.annexes.iter().enumerate() {
+                if let Some(file) = &a.file {
+                    named.push((file, d.tree.loc_of(&["annexes", &i.to_string(), "file"])));
+                }
+            }
+        }
+    }
+    for (file, loc) in named {
+        if let Some(AnnexFile::Unusable(why)) = period.annexes.get(file) {
+            diags.push(
+                Diagnostic::new(
+                    Rule::AnnexMissing,
+                    loc,
+                    format!("annex `{file}` cannot be used: {why}"),
+                )
+                .with_help(format!(
+                    "annex files are .md or .pdf files, relative to the period folder `{}`",
+                    period.dir
+                )),
+            );
+        }
+    }
 }

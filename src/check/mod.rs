@@ -3,23 +3,32 @@
 //! Loading already reported what stops a file from being read (syntax,
 //! encoding, unknown keys, wrong types). Here the readable files are checked
 //! against the base and the domain's rules, family by family, one module per
-//! family. Nothing stops at the first finding: a centre that cannot be
-//! resolved is skipped by the rules that need it, the others run.
+//! family, and every centre is resolved into its convention — once: the
+//! conventions come out of the check with its findings ([`Outcome`]), and
+//! the later stages (render, diff, export, seal) consume them instead of
+//! resolving again. Nothing stops at the first finding: a centre that cannot
+//! be resolved is skipped by the rules that need it, the others run.
+//!
+//! Centres are independent, so they are checked in parallel. Rules that
+//! need more than the model (templates, links, seals) come from other
+//! stages through [`RuleSource`], so `check` depends on none of them.
 
-pub mod catalogue;
-mod files;
+pub(crate) mod files;
 mod identity;
-pub mod money;
+mod money;
 mod objectives;
-pub mod text;
-
-pub use files::parse_month_day;
+mod parties;
+mod text;
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use rayon::prelude::*;
 
 use crate::diag::{Diagnostic, Lints, Loc, Rule};
-use crate::merge::{self, Convention};
+use crate::merge::{self, Convention, Shared};
 use crate::model::{Period, Snapshot};
+use crate::repo::FileKind;
 
 /// What to check.
 #[derive(Debug, Clone, Default)]
@@ -32,80 +41,161 @@ pub struct Options {
     pub deny_warnings: bool,
 }
 
-/// A hook for rules that need more than the model (templates, seals): the
-/// render and seal stages plug their checks in here, so `check` does not
-/// depend on them.
-pub trait Extra {
-    fn check_period(&self, snapshot: &Snapshot, period: &Period, diags: &mut Vec<Diagnostic>);
-    fn check_convention(&self, snapshot: &Snapshot, conv: &Convention, diags: &mut Vec<Diagnostic>);
+/// One period as the check leaves it.
+#[derive(Debug)]
+pub struct CheckedPeriod {
+    pub label: String,
+    /// What its conventions share; `None` when its base files are unusable.
+    pub shared: Option<Arc<Shared>>,
+    /// Every selected centre that resolves, in id order.
+    pub conventions: Vec<Convention>,
+    /// Selected centres that do not resolve (their findings say why).
+    pub unresolved: Vec<String>,
 }
 
-/// Everything `check` found, severities not yet applied (see [`lints`]).
-pub fn run(snapshot: &Snapshot, options: &Options, extra: &[&dyn Extra]) -> Vec<Diagnostic> {
+/// What `check` found and resolved.
+#[derive(Debug)]
+pub struct Outcome {
+    /// The findings, severities final, sorted.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The checked periods, in time order.
+    pub periods: Vec<CheckedPeriod>,
+}
+
+/// A period and what its conventions share, for rule sources.
+pub struct PeriodCx<'a> {
+    pub snapshot: &'a Snapshot,
+    pub period: &'a Period,
+    pub shared: Option<&'a Arc<Shared>>,
+}
+
+/// Rules that come with another stage (rendering: templates and links;
+/// seals), plugged into the check. Each hook may push findings; state
+/// kept between hooks must be thread-safe, since centres are checked in
+/// parallel.
+pub trait RuleSource: Sync {
+    /// Once per run.
+    fn snapshot(&self, _snapshot: &Snapshot, _out: &mut Vec<Diagnostic>) {}
+    /// Once per checked period, before its centres.
+    fn period(&self, _cx: &PeriodCx<'_>, _out: &mut Vec<Diagnostic>) {}
+    /// Once per resolved convention.
+    fn convention(&self, _cx: &PeriodCx<'_>, _conv: &Convention, _out: &mut Vec<Diagnostic>) {}
+    /// Once per period, with all its resolved conventions.
+    fn conventions(&self, _cx: &PeriodCx<'_>, _convs: &[Convention], _out: &mut Vec<Diagnostic>) {}
+}
+
+/// Check a snapshot: every finding (severities from `[lints]` and
+/// `--deny warnings`), and the conventions resolved on the way.
+pub fn check(snapshot: &Snapshot, options: &Options, sources: &[&dyn RuleSource]) -> Outcome {
     let mut diags = snapshot.diagnostics.clone();
     files::config(snapshot, &mut diags);
+    for s in sources {
+        s.snapshot(snapshot, &mut diags);
+    }
+    let mut periods = Vec::new();
     for period in &snapshot.periods {
         if options.period.as_ref().is_some_and(|p| *p != period.label) {
             continue;
         }
-        check_period(snapshot, period, options, extra, &mut diags);
+        periods.push(check_period(snapshot, period, options, sources, &mut diags));
     }
     // Loading reports problems of every file; keep those of the selected
     // period and centres (files outside periods, like cpo.toml, always count).
-    let periods = format!("{}/", crate::model::PERIODS_DIR);
-    let in_scope = |path: &str| {
-        let Some(rest) = path.strip_prefix(&periods) else {
-            return true;
-        };
-        let (label, inner) = rest.split_once('/').unwrap_or((rest, ""));
-        if options.period.as_ref().is_some_and(|p| p != label) {
-            return false;
-        }
-        match inner.strip_prefix("centres/") {
-            Some(file) if !options.centres.is_empty() => {
-                let stem = file.rsplit_once('.').map_or(file, |(s, _)| s);
-                options.centres.iter().any(|c| c == stem)
-            }
-            _ => true,
-        }
-    };
-    diags.retain(|d| in_scope(&snapshot.sources.get(d.loc.file).path));
-    diags
+    diags.retain(|d| in_scope(options, &snapshot.sources.get(d.loc.file).path));
+    Outcome {
+        diagnostics: lints(snapshot, options.deny_warnings).apply(&snapshot.sources, diags),
+        periods,
+    }
+}
+
+fn in_scope(options: &Options, path: &str) -> bool {
+    let kind = FileKind::of(path);
+    if let Some(p) = kind.period()
+        && options.period.as_ref().is_some_and(|want| want != p)
+    {
+        return false;
+    }
+    match kind.centre() {
+        Some(id) if !options.centres.is_empty() => options.centres.iter().any(|c| c == id),
+        _ => true,
+    }
 }
 
 fn check_period(
     snapshot: &Snapshot,
     period: &Period,
     options: &Options,
-    extra: &[&dyn Extra],
+    sources: &[&dyn RuleSource],
     diags: &mut Vec<Diagnostic>,
-) {
-    files::period(snapshot, period, diags);
+) -> CheckedPeriod {
+    files::period(period, diags);
+    files::todos(period, diags);
     identity::base(period, diags);
     text::base(period, diags);
-    for e in extra {
-        e.check_period(snapshot, period, diags);
+    let shared = Shared::of(snapshot, period);
+    let cx = PeriodCx {
+        snapshot,
+        period,
+        shared: shared.as_ref(),
+    };
+    files::annexes(&cx, diags);
+    for s in sources {
+        s.period(&cx, diags);
     }
-    let mut convs = Vec::new();
-    for centre in &period.centres {
-        if !options.centres.is_empty() && !options.centres.contains(&centre.id) {
-            continue;
-        }
-        if let (Some(base), Some(doc)) = (&period.base, &centre.text) {
-            text::centre(&base.data, doc, diags);
-        }
-        if let Some(conv) = merge::convention(snapshot, period, &centre.id, diags) {
-            identity::centre(&conv, diags);
-            money::centre(&conv, diags);
-            objectives::centre(&conv, diags);
-            for e in extra {
-                e.check_convention(snapshot, &conv, diags);
-            }
-            convs.push(conv);
+    let selected: Vec<&crate::model::Centre> = period
+        .centres
+        .iter()
+        .filter(|c| options.centres.is_empty() || options.centres.contains(&c.id))
+        .collect();
+    let results: Vec<(Option<Convention>, Vec<Diagnostic>)> = selected
+        .par_iter()
+        .map(|centre| {
+            let mut out = Vec::new();
+            let conv = check_centre(&cx, centre, sources, &mut out);
+            (conv, out)
+        })
+        .collect();
+    let mut conventions = Vec::new();
+    let mut unresolved = Vec::new();
+    for (centre, (conv, out)) in selected.iter().zip(results) {
+        diags.extend(out);
+        match conv {
+            Some(conv) => conventions.push(conv),
+            None => unresolved.push(centre.id.clone()),
         }
     }
-    identity::across_centres(&convs, diags);
-    crate::seal::check(period, &convs, &options.centres, diags);
+    identity::across_centres(&conventions, diags);
+    for s in sources {
+        s.conventions(&cx, &conventions, diags);
+    }
+    CheckedPeriod {
+        label: period.label.clone(),
+        shared,
+        conventions,
+        unresolved,
+    }
+}
+
+/// Every rule about one centre; its convention when it resolves.
+fn check_centre(
+    cx: &PeriodCx<'_>,
+    centre: &crate::model::Centre,
+    sources: &[&dyn RuleSource],
+    out: &mut Vec<Diagnostic>,
+) -> Option<Convention> {
+    if let (Some(base), Some(doc)) = (&cx.period.base, &centre.text) {
+        text::centre(&base.data, doc, out);
+    }
+    let shared = cx.shared?;
+    let conv = merge::convention(cx.period, shared, &centre.id, out)?;
+    identity::centre(&conv, out);
+    money::centre(&conv, out);
+    objectives::centre(&conv, out);
+    parties::centre(cx, &conv, out);
+    for s in sources {
+        s.convention(cx, &conv, out);
+    }
+    Some(conv)
 }
 
 /// The severity policy of a snapshot: `[lints]` of cpo.toml (unknown rule
@@ -121,12 +211,6 @@ pub fn lints(snapshot: &Snapshot, deny_warnings: bool) -> Lints {
         }
     }
     lints
-}
-
-/// Run the checks and apply the severity policy: the final findings.
-pub fn check(snapshot: &Snapshot, options: &Options, extra: &[&dyn Extra]) -> Vec<Diagnostic> {
-    let raw = run(snapshot, options, extra);
-    lints(snapshot, options.deny_warnings).apply(&snapshot.sources, raw)
 }
 
 /// Report ids that appear more than once, at each repetition.

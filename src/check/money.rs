@@ -10,33 +10,8 @@ use rust_decimal::Decimal;
 
 use crate::diag::{Diagnostic, Loc, Rule, closest};
 use crate::merge::Convention;
+use crate::model::budget::{CHARGE_ACCOUNTS, IN_KIND_CHARGE, IN_KIND_PRODUCT, PRODUCT_ACCOUNTS};
 use crate::model::{Amount, Year};
-
-/// CERFA 12156 charge accounts, with their French names.
-pub const CHARGE_ACCOUNTS: &[(u16, &str)] = &[
-    (60, "Achats"),
-    (61, "Services extérieurs"),
-    (62, "Autres services extérieurs"),
-    (63, "Impôts et taxes"),
-    (64, "Charges de personnel"),
-    (65, "Autres charges de gestion courante"),
-    (66, "Charges financières"),
-    (67, "Charges exceptionnelles"),
-    (68, "Dotations aux amortissements"),
-    (86, "Emplois des contributions volontaires en nature"),
-];
-
-/// CERFA 12156 product accounts (74, subsidies, is the `subsidies` table).
-pub const PRODUCT_ACCOUNTS: &[(u16, &str)] = &[
-    (70, "Ventes et prestations de services"),
-    (73, "Dotations et produits de tarification"),
-    (75, "Autres produits de gestion courante"),
-    (76, "Produits financiers"),
-    (77, "Produits exceptionnels"),
-    (78, "Reprises sur amortissements et provisions"),
-    (79, "Transferts de charges"),
-    (87, "Contributions volontaires en nature"),
-];
 
 fn y(year: Year) -> String {
     year.to_string()
@@ -47,7 +22,7 @@ pub fn centre(conv: &Convention, diags: &mut Vec<Diagnostic>) {
     let data = &conv.data;
     let tree = &conv.tree;
     let in_period = |year: Year| years.contains(&year);
-    let range = format!("{}-{}", years[0], years[years.len() - 1]);
+    let range = format!("{}-{}", data.period.first_year(), data.period.last_year());
 
     // Funding: known funders, years, amounts, gaps.
     for (funder, by_year) in &data.funding {
@@ -158,9 +133,9 @@ pub fn centre(conv: &Convention, diags: &mut Vec<Diagnostic>) {
             );
         }
 
-        let charges: Amount = budget.charges.values().sum();
-        let produits: Amount =
-            budget.produits.values().sum::<Amount>() + budget.subsidies.values().sum();
+        let charges = Amount::total(budget.charges.values());
+        let produits =
+            Amount::total(budget.produits.values()).plus(Amount::total(budget.subsidies.values()));
         if charges != produits {
             diags.push(
                 Diagnostic::new(
@@ -170,14 +145,22 @@ pub fn centre(conv: &Convention, diags: &mut Vec<Diagnostic>) {
                         "budget {year}: charges total {} but produits total {} (difference {})",
                         charges,
                         produits,
-                        Amount(charges.0 - produits.0)
+                        charges.minus(produits)
                     ),
                 )
                 .with_help("total charges must equal total produits, subsidies (74) included"),
             );
         }
-        let c86 = budget.charges.get(&86).copied().unwrap_or_default();
-        let p87 = budget.produits.get(&87).copied().unwrap_or_default();
+        let c86 = budget
+            .charges
+            .get(&IN_KIND_CHARGE)
+            .copied()
+            .unwrap_or_default();
+        let p87 = budget
+            .produits
+            .get(&IN_KIND_PRODUCT)
+            .copied()
+            .unwrap_or_default();
         if c86 != p87 {
             diags.push(Diagnostic::new(
                 Rule::InKindUnbalanced,
@@ -219,8 +202,9 @@ pub fn centre(conv: &Convention, diags: &mut Vec<Diagnostic>) {
     }
 }
 
-/// `bad-amount`: negative, or more than 2 decimals.
-fn amount_rule(amount: Amount, loc: Loc, diags: &mut Vec<Diagnostic>) {
+/// `bad-amount`: negative, or more than 2 decimals (amounts beyond the
+/// bound are reported when read, see `model::types::Amount`).
+pub(super) fn amount_rule(amount: Amount, loc: Loc, diags: &mut Vec<Diagnostic>) {
     let d: Decimal = amount.0;
     if d.is_sign_negative() && !d.is_zero() {
         diags.push(Diagnostic::new(

@@ -5,11 +5,8 @@ use anyhow::Result;
 use clap::{Args, ValueEnum};
 
 use super::{Global, Outcome, emit, style::Style};
-use crate::check::{self, Options};
-use crate::diag::Report;
+use crate::check::Options;
 use crate::diag::format::Format;
-use crate::render::checks::RenderChecks;
-use crate::repo::WorkTree;
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
@@ -17,11 +14,44 @@ pub struct CheckArgs {
     #[arg(value_name = "CENTRE")]
     pub centres: Vec<String>,
     /// Output format
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = FormatArg::Human)]
+    pub format: FormatArg,
     /// Treat warnings as errors (`--deny warnings`)
     #[arg(long, value_enum, value_name = "WHAT")]
     pub deny: Option<Deny>,
+}
+
+/// `--format` of `cpo check` (the library's formats, for clap).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// rustc-like, with the source line and a caret
+    Human,
+    /// file:line:col: severity[rule]: message
+    Short,
+    /// One JSON object: diagnostics and summary (SPEC §5)
+    Json,
+    /// GitHub Actions workflow commands (annotations)
+    Github,
+    /// GitLab Code Quality report
+    Gitlab,
+    /// JUnit XML
+    Junit,
+    /// SARIF 2.1.0
+    Sarif,
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Format {
+        match f {
+            FormatArg::Human => Format::Human,
+            FormatArg::Short => Format::Short,
+            FormatArg::Json => Format::Json,
+            FormatArg::Github => Format::Github,
+            FormatArg::Gitlab => Format::Gitlab,
+            FormatArg::Junit => Format::Junit,
+            FormatArg::Sarif => Format::Sarif,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -30,12 +60,13 @@ pub enum Deny {
 }
 
 pub fn run(g: &Global, args: CheckArgs) -> Result<Outcome> {
-    let (root, snapshot) = super::open(g)?;
+    let project = super::open(g)?;
+    let snapshot = project.snapshot();
     if let Some(label) = &g.period {
-        let period = super::select_period(&snapshot, Some(label))?;
+        let period = super::select_period(snapshot, Some(label))?;
         super::check_centres(period, &args.centres)?;
     } else if !args.centres.is_empty() {
-        super::check_centres(super::select_period(&snapshot, None)?, &args.centres)?;
+        super::check_centres(super::select_period(snapshot, None)?, &args.centres)?;
     }
     let options = Options {
         // Centres named without --period are looked up in the latest period.
@@ -47,16 +78,10 @@ pub fn run(g: &Global, args: CheckArgs) -> Result<Outcome> {
         centres: args.centres,
         deny_warnings: args.deny.is_some(),
     };
-    let tree = WorkTree::new(&root);
-    let render_checks = RenderChecks::new(&tree);
-    let diagnostics = check::check(&snapshot, &options, &[&render_checks]);
-    let report = Report {
-        sources: &snapshot.sources,
-        diagnostics,
-        files: snapshot.sources.read_count(),
-    };
+    let checked = project.check(&options);
+    let report = checked.report();
     let style = Style::for_stdout(g.color);
-    emit(&args.format.write(&report, style.enabled))?;
+    emit(&Format::from(args.format).write(&report, style.enabled))?;
     Ok(if report.errors() > 0 {
         Outcome::Failure
     } else {

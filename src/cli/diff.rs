@@ -1,15 +1,13 @@
 //! `cpo diff [FROM] [TO]`: compare two snapshots and print the report.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::{Args, ValueEnum};
 
 use super::{Global, Outcome, emit, style::Style};
-use crate::diff::side::{Side, Snapshots, resolve_pair};
+use crate::diff::side::{Snapshots, resolve_pair};
 use crate::diff::{compare, write};
-use crate::model::{Period, Snapshot};
-use crate::render::IndexLink;
 use crate::repo::write_atomic;
 
 #[derive(Debug, Args)]
@@ -57,7 +55,10 @@ pub fn run(g: &Global, args: DiffArgs) -> Result<Outcome> {
         DiffFormat::Json => write::json(&report),
     };
     match &args.out {
-        Some(path) => write_atomic(path, text.as_bytes())?,
+        Some(path) => {
+            crate::pipeline::check_output_file(&root, path)?;
+            write_atomic(path, text.as_bytes())?
+        }
         None => emit(&text)?,
     }
     Ok(if args.exit_code && report.summary.changed {
@@ -65,26 +66,4 @@ pub fn run(g: &Global, args: DiffArgs) -> Result<Outcome> {
     } else {
         Outcome::Success
     })
-}
-
-/// The HTML diff report of `period` against the previous one, written
-/// beside the rendered conventions by `cpo build`; the links for the index.
-/// Nothing when there is no previous period.
-pub fn build_report(snapshot: &Snapshot, period: &Period, out: &Path) -> Result<Vec<IndexLink>> {
-    let Some(previous) = snapshot.previous_period(&period.label) else {
-        return Ok(Vec::new());
-    };
-    let from = Side::resolve(snapshot, &previous.label)
-        .with_context(|| format!("comparing with period {}", previous.label))?;
-    let to = Side::resolve(snapshot, &period.label)?;
-    let report = compare(&from, &to);
-    let name = format!("comparaison-{}.html", previous.label);
-    write_atomic(
-        &crate::render::period_dir(out, &period.label).join(&name),
-        write::html(&report).as_bytes(),
-    )?;
-    Ok(vec![IndexLink {
-        href: name,
-        label: format!("Ce qui change depuis la période {}", previous.label),
-    }])
 }

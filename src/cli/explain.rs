@@ -15,9 +15,9 @@ pub struct ExplainArgs {
 }
 
 pub fn run(g: &Global, args: ExplainArgs) -> Result<Outcome> {
-    let (_root, snapshot) = super::open(g)?;
-    let conv = super::merge::resolve_centre(&snapshot, g, &args.centre)?;
-    let Some(exp) = merge::explain(&snapshot, &conv, &args.path) else {
+    let project = super::open(g)?;
+    let conv = super::merge::resolve_centre(&project, g, &args.centre)?;
+    let Some(exp) = merge::explain(project.snapshot(), &conv, &args.path) else {
         let candidates = merge::path_candidates(&conv, &args.path);
         let hint = crate::diag::closest(&args.path, candidates.iter().map(String::as_str))
             .map(|c| format!("; did you mean `{c}`?"))

@@ -5,16 +5,13 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use clap::{Args, CommandFactory, Subcommand, ValueEnum};
 
 use super::{Global, Outcome, emit};
-use crate::lifecycle::{self, avenant, export, fmt as format, verify as verify_mod};
-use crate::merge::{self, Convention};
-use crate::model::{Period, Snapshot};
-use crate::render::theme::Theme;
-use crate::repo::{GitTree, WorkTree, write_atomic};
-use crate::seal;
+use crate::lifecycle::{self, export, fmt as format};
+use crate::pipeline;
+use crate::repo::write_atomic;
 
 #[derive(Debug, Args)]
 pub struct InitArgs {
@@ -71,6 +68,9 @@ pub struct SealArgs {
     /// Date of signature (YYYY-MM-DD; default: today)
     #[arg(long, value_name = "DATE")]
     pub date: Option<String>,
+    /// Seal a changed convention again, once avenant number N is signed
+    #[arg(long, value_name = "N")]
+    pub amend: Option<u32>,
 }
 
 #[derive(Debug, Args)]
@@ -86,9 +86,9 @@ pub struct VerifyArgs {
 pub struct AvenantArgs {
     /// The centre whose sealed convention is amended
     pub centre: String,
-    /// Formats to write, comma-separated: html, pdf, md
-    #[arg(long, value_delimiter = ',', default_value = crate::render::DEFAULT_FORMATS)]
-    pub format: Vec<String>,
+    /// Formats to write, comma-separated
+    #[arg(long, value_enum, value_delimiter = ',', default_values_t = super::render::default_formats())]
+    pub format: Vec<super::render::FormatArg>,
     /// Output folder (default: [render] output of cpo.toml, else dist)
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
@@ -98,14 +98,7 @@ pub struct AvenantArgs {
 pub struct CompletionsArgs {
     /// The shell
     #[arg(value_enum)]
-    pub shell: Shell,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Shell {
-    Bash,
-    Zsh,
-    Fish,
+    pub shell: clap_complete::Shell,
 }
 
 fn say(line: &str) {
@@ -140,20 +133,20 @@ pub fn init(g: &Global, args: InitArgs) -> Result<Outcome> {
 }
 
 pub fn new(g: &Global, cmd: NewCommand) -> Result<Outcome> {
-    let (root, snapshot) = super::open(g)?;
+    let project = super::open(g)?;
+    let root = project.root();
+    let snapshot = project.snapshot();
     let written = match cmd {
         NewCommand::Centre { id } => {
-            let period = super::select_period(&snapshot, g.period.as_deref())?;
-            lifecycle::new_centre(&root, &snapshot, &period.label, &id)?
+            let period = super::select_period(snapshot, g.period.as_deref())?;
+            lifecycle::new_centre(root, snapshot, &period.label, &id)?
         }
-        NewCommand::Period { label, from } => {
-            lifecycle::new_period(&root, &snapshot, &label, &from)?
-        }
+        NewCommand::Period { label, from } => lifecycle::new_period(root, snapshot, &label, &from)?,
     };
     for f in &written {
         say(&format!(
             "created {}",
-            f.strip_prefix(&root).unwrap_or(f).display()
+            f.strip_prefix(root).unwrap_or(f).display()
         ));
     }
     say("run `cpo check` to see what is left to fill in");
@@ -161,32 +154,8 @@ pub fn new(g: &Global, cmd: NewCommand) -> Result<Outcome> {
 }
 
 pub fn fmt(g: &Global, args: FmtArgs) -> Result<Outcome> {
-    let (root, snapshot) = super::open(g)?;
-    let schemas: Vec<(String, serde_json::Value)> = crate::schema::all()
-        .into_iter()
-        .map(|s| Ok((s.name.to_string(), serde_json::from_str(&s.json)?)))
-        .collect::<Result<_>>()?;
-    let mut changed = Vec::new();
-    for (_, file) in snapshot.sources.iter() {
-        if !file.exists {
-            continue;
-        }
-        let Some(name) = format::schema_for(&file.path) else {
-            continue;
-        };
-        let schema = &schemas
-            .iter()
-            .find(|(n, _)| n == name)
-            .expect("built-in schema")
-            .1;
-        let formatted = match format::format_toml(&file.text, schema) {
-            Ok(f) => f,
-            Err(e) => bail!("{}: {e} (run `cpo check`)", file.path),
-        };
-        if formatted != file.text {
-            changed.push((file.path.clone(), formatted));
-        }
-    }
+    let project = super::open(g)?;
+    let changed = format::changes(project.snapshot())?;
     if args.check {
         for (path, _) in &changed {
             emit(&format!("{path}\n"))?;
@@ -201,135 +170,77 @@ pub fn fmt(g: &Global, args: FmtArgs) -> Result<Outcome> {
         return Ok(Outcome::Success);
     }
     for (path, text) in &changed {
-        write_atomic(&root.join(path), text.as_bytes())?;
+        write_atomic(&project.root().join(path), text.as_bytes())?;
         say(&format!("formatted {path}"));
     }
     Ok(Outcome::Success)
 }
 
-/// Every convention of a period, or an error naming those that cannot be resolved.
-fn resolve_all(snapshot: &Snapshot, period: &Period) -> Result<Vec<Convention>> {
-    let mut convs = Vec::new();
-    let mut broken = Vec::new();
-    for c in &period.centres {
-        let mut diags = Vec::new();
-        match merge::convention(snapshot, period, &c.id, &mut diags) {
-            Some(conv) => convs.push(conv),
-            None => broken.push(c.id.clone()),
-        }
-    }
-    if !broken.is_empty() {
-        bail!(
-            "centre(s) {} cannot be resolved: run `cpo check`",
-            broken.join(", ")
-        );
-    }
-    Ok(convs)
-}
-
 pub fn export(g: &Global, args: ExportArgs) -> Result<Outcome> {
-    let (_root, snapshot) = super::open(g)?;
-    let period = super::select_period(&snapshot, g.period.as_deref())?;
-    let convs = resolve_all(&snapshot, period)?;
-    let lines = export::lines(&convs);
-    let (seals, _) = seal::read(period);
-    let latest = seal::latest(&seals);
-    let text = match args.format {
-        ExportFormat::Csv => export::csv(&lines),
-        ExportFormat::Json => export::json(&lines),
-        ExportFormat::Scdl => export::scdl(&convs, &lines, &|c| {
-            latest.get(c.id.as_str()).map(|(s, _)| s.date.to_string())
-        }),
+    let project = super::open(g)?;
+    let period = super::select_period(project.snapshot(), g.period.as_deref())?;
+    let label = period.label.clone();
+    let checked = project.check(&crate::check::Options {
+        period: Some(label.clone()),
+        ..Default::default()
+    });
+    let format = match args.format {
+        ExportFormat::Csv => export::Format::Csv,
+        ExportFormat::Json => export::Format::Json,
+        ExportFormat::Scdl => export::Format::Scdl,
     };
-    match &args.out {
-        Some(path) => write_atomic(path, text.as_bytes())?,
-        None => emit(&text)?,
+    let exported = export::export(&checked, &label, format)?;
+    for (id, reasons) in &exported.rejected {
+        say(&format!(
+            "error: convention `{id}` is left out of the export: `cpo check` rejects it\n  {}",
+            reasons.join("\n  ")
+        ));
     }
-    Ok(Outcome::Success)
+    match &args.out {
+        Some(path) => {
+            pipeline::check_output_file(project.root(), path)?;
+            write_atomic(path, &exported.bytes)?
+        }
+        None => emit(&String::from_utf8_lossy(&exported.bytes))?,
+    }
+    Ok(if exported.rejected.is_empty() {
+        Outcome::Success
+    } else {
+        Outcome::Failure
+    })
 }
 
 pub fn seal(g: &Global, args: SealArgs) -> Result<Outcome> {
-    let (root, snapshot) = super::open(g)?;
-    let period = super::select_period(&snapshot, g.period.as_deref())?;
+    let project = super::open(g)?;
+    let period = super::select_period(project.snapshot(), g.period.as_deref())?;
     super::check_centres(period, &args.centres)?;
-    // Only a convention that passes check can be sealed.
-    let tree = WorkTree::new(&root);
-    let render_checks = crate::render::checks::RenderChecks::new(&tree);
-    let options = crate::check::Options {
-        period: Some(period.label.clone()),
-        centres: args.centres.clone(),
-        deny_warnings: false,
-    };
-    let errors: Vec<String> = crate::check::check(&snapshot, &options, &[&render_checks])
-        .into_iter()
-        .filter(|d| {
-            d.severity == crate::diag::Severity::Error && d.rule != crate::diag::Rule::SealedChanged
-        })
-        .map(|d| format!("{}: {}", snapshot.sources.describe(&d.loc), d.message))
-        .collect();
-    if !errors.is_empty() {
-        say(&format!(
-            "error: cannot seal, `cpo check` finds errors:\n  {}",
-            errors.join("\n  ")
-        ));
-        return Ok(Outcome::Failure);
-    }
+    let label = period.label.clone();
     let date = match &args.date {
         Some(d) => d
             .parse::<jiff::civil::Date>()
             .with_context(|| format!("`{d}` is not a date (YYYY-MM-DD)"))?,
         None => jiff::Zoned::now().date(),
     };
-    let commit = git2::Repository::discover(&root).ok().and_then(|r| {
-        r.head()
-            .ok()?
-            .peel_to_commit()
-            .ok()
-            .map(|c| c.id().to_string())
+    let checked = project.check(&crate::check::Options {
+        period: Some(label.clone()),
+        centres: args.centres.clone(),
+        deny_warnings: false,
     });
-    let path = root.join(&period.dir).join(seal::SEALS_FILE);
-    let existing = std::fs::read_to_string(&path).unwrap_or_else(|_| {
-        "# Empreintes des conventions signées, ajoutées par `cpo seal`. Ne pas modifier à la main.\n".to_string()
-    });
-    let mut doc: toml_edit::DocumentMut = existing
-        .parse()
-        .with_context(|| format!("{} does not parse", path.display()))?;
-    let records = doc
-        .entry("seal")
-        .or_insert(toml_edit::Item::ArrayOfTables(
-            toml_edit::ArrayOfTables::new(),
-        ))
-        .as_array_of_tables_mut()
-        .with_context(|| format!("{}: `seal` is not an array of tables", path.display()))?;
-    for id in &args.centres {
-        let conv = merge::convention(&snapshot, period, id, &mut Vec::new())
-            .with_context(|| format!("centre `{id}` cannot be resolved"))?;
-        let mut t = toml_edit::Table::new();
-        t.insert("centre", toml_edit::value(id.as_str()));
-        t.insert("fingerprint", toml_edit::value(conv.fingerprint()));
-        let date_value: toml_edit::Datetime = date
-            .to_string()
-            .parse()
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
-        t.insert("date", toml_edit::value(date_value));
-        if let Some(c) = &commit {
-            t.insert("commit", toml_edit::value(c.as_str()));
+    let sealed = match pipeline::seal(&checked, &label, &args.centres, date.into(), args.amend) {
+        Ok(s) => s,
+        Err(e) => {
+            say(&format!("error: {e:#}"));
+            return Ok(Outcome::Failure);
         }
-        let mut parts = toml_edit::InlineTable::new();
-        for (k, v) in conv.part_hashes() {
-            parts.insert(&k, v.into());
-        }
-        let mut parts_table = parts.into_table();
-        parts_table.set_implicit(false);
-        t.insert("parts", toml_edit::Item::Table(parts_table));
-        records.push(t);
+    };
+    for s in &sealed {
         say(&format!(
-            "sealed {id}: {} ({date})",
-            &conv.fingerprint()[..12]
+            "sealed {}: {} ({date})",
+            s.centre,
+            &s.fingerprint[..12]
         ));
     }
-    write_atomic(&path, doc.to_string().as_bytes())?;
-    if commit.is_none() {
+    if crate::repo::head_commit(project.root()).is_none() {
         say(
             "note: the repository is not in git: the seal records no commit, so `cpo avenant` cannot read the sealed text back",
         );
@@ -338,52 +249,48 @@ pub fn seal(g: &Global, args: SealArgs) -> Result<Outcome> {
 }
 
 pub fn verify(g: &Global, args: VerifyArgs) -> Result<Outcome> {
-    let bytes =
-        std::fs::read(&args.file).with_context(|| format!("reading {}", args.file.display()))?;
-    let id = verify_mod::identity(&bytes)?;
     let root = crate::repo::find_root(g.dir.as_deref())?;
-    let snapshot = match &args.rev {
-        Some(rev) => Snapshot::load(&GitTree::open(&root, rev)?)?,
-        None => Snapshot::load(&WorkTree::new(&root))?,
-    };
+    let v = pipeline::verify(&root, &args.file, args.rev.as_deref())?;
+    let id = &v.identity;
     let mut out = format!(
         "{}: {} `{}`, period {}, fingerprint {}\n",
         args.file.display(),
-        id.kind,
+        id.kind.as_str(),
         id.id,
         id.period,
         id.fingerprint
     );
-    let period = snapshot
-        .period(Some(&id.period))
-        .with_context(|| format!("{} has no period {}", snapshot.origin, id.period))?;
-    let conv =
-        merge::convention(&snapshot, period, &id.id, &mut Vec::new()).with_context(|| {
-            format!(
-                "centre `{}` of period {} cannot be resolved in {}",
-                id.id, id.period, snapshot.origin
-            )
-        })?;
-    let now = conv.fingerprint();
-    if now == id.fingerprint {
-        out.push_str(&format!("it matches {}\n", snapshot.origin));
-        emit(&out)?;
-        return Ok(Outcome::Success);
+    let same_label = v.fingerprint == id.fingerprint;
+    match (&v.difference, same_label) {
+        (None, true) => {
+            out.push_str(&format!(
+                "it matches {}: rendered again, the repository gives the same document\n",
+                v.origin
+            ));
+            emit(&out)?;
+            return Ok(Outcome::Success);
+        }
+        (None, false) => out.push_str(&format!(
+            "its content matches {}, but the fingerprint it carries differs from the convention's ({}): the label was edited\n",
+            v.origin, v.fingerprint
+        )),
+        (Some(diff), _) => {
+            out.push_str(&format!(
+                "it does NOT match {}: {diff}\n",
+                v.origin
+            ));
+            if !same_label {
+                out.push_str(&format!(
+                    "the convention's fingerprint is now {}\n",
+                    v.fingerprint
+                ));
+            }
+        }
     }
-    out.push_str(&format!(
-        "it does NOT match {}: the convention's fingerprint is now {}\n",
-        snapshot.origin, now
-    ));
-    let (seals, _) = seal::read(period);
-    if let Some((s, _)) = seals
-        .iter()
-        .rev()
-        .find(|(s, _)| s.centre == id.id && s.fingerprint == id.fingerprint)
-    {
+    if !v.changed_parts.is_empty() {
         out.push_str(&format!(
-            "changed since the seal of {}: {}\n",
-            s.date,
-            seal::changed_parts(s, &conv).join(", ")
+            "changed since its seal: {}\n",
+            v.changed_parts.join(", ")
         ));
     }
     emit(&out)?;
@@ -391,64 +298,27 @@ pub fn verify(g: &Global, args: VerifyArgs) -> Result<Outcome> {
 }
 
 pub fn avenant(g: &Global, args: AvenantArgs) -> Result<Outcome> {
-    let formats = crate::render::Formats::parse(&args.format).map_err(anyhow::Error::msg)?;
-    let (root, snapshot) = super::open(g)?;
-    let period = super::select_period(&snapshot, g.period.as_deref())?;
+    let formats = super::render::formats(&args.format);
+    let project = super::open(g)?;
+    let period = super::select_period(project.snapshot(), g.period.as_deref())?;
     super::check_centres(period, std::slice::from_ref(&args.centre))?;
-    let territory = snapshot
-        .territory()
-        .cloned()
-        .context("cpo.toml is missing or invalid: run `cpo check`")?;
-    let amendment = avenant::prepare(&root, &snapshot, period, &args.centre, &territory)?;
-    let date = super::render::document_date(&root, period);
-    let doc = avenant::document(&amendment, &territory, date);
-    let theme = Theme::load(&snapshot)
-        .map_err(|_| anyhow::anyhow!("the templates do not compile: run `cpo check`"))?;
-    let out = super::render::output_dir(&root, &snapshot, args.out.as_deref());
-    let dir = crate::render::period_dir(&out, &period.label);
-    let stem = avenant::file_stem(&args.centre, amendment.number);
-    let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
-    if formats.html {
-        let page = theme
-            .page(&doc)
-            .map_err(|e| anyhow::anyhow!("templates/convention.html: {}", e.message))?;
-        files.push((dir.join(format!("{stem}.html")), page.into_bytes()));
-    }
-    if formats.md {
-        files.push((
-            dir.join(format!("{stem}.md")),
-            crate::render::md::document(&doc).into_bytes(),
-        ));
-    }
-    if formats.pdf {
-        files.push((dir.join(format!("{stem}.pdf")), avenant_pdf(&theme, &doc)?));
-    }
-    for (path, bytes) in &files {
-        write_atomic(path, bytes)?;
+    let out = pipeline::output_dir(&project, args.out.as_deref())?;
+    let checked = project.check(&crate::check::Options {
+        period: Some(period.label.clone()),
+        ..Default::default()
+    });
+    let written = lifecycle::avenant::write(&checked, period, &args.centre, formats, &out)?;
+    for path in &written {
         say(&format!(
             "wrote {}",
-            path.strip_prefix(&root).unwrap_or(path).display()
+            path.strip_prefix(project.root()).unwrap_or(path).display()
         ));
     }
     Ok(Outcome::Success)
 }
 
-#[cfg(feature = "pdf")]
-fn avenant_pdf(theme: &Theme, doc: &crate::render::ir::Document) -> Result<Vec<u8>> {
-    Ok(crate::render::pdf::render(doc, theme.typst())?)
-}
-
-#[cfg(not(feature = "pdf"))]
-fn avenant_pdf(_theme: &Theme, _doc: &crate::render::ir::Document) -> Result<Vec<u8>> {
-    bail!("this cpo was built without PDF support (cargo feature `pdf`); use --format html,md")
-}
-
 pub fn completions(_g: &Global, args: CompletionsArgs) -> Result<Outcome> {
-    let shell = match args.shell {
-        Shell::Bash => clap_complete::Shell::Bash,
-        Shell::Zsh => clap_complete::Shell::Zsh,
-        Shell::Fish => clap_complete::Shell::Fish,
-    };
+    let shell = args.shell;
     let mut buf = Vec::new();
     clap_complete::generate(shell, &mut super::Cli::command(), "cpo", &mut buf);
     emit(&String::from_utf8_lossy(&buf))?;

@@ -5,7 +5,7 @@ use clap::{Args, ValueEnum};
 
 use super::{Global, Outcome, emit};
 use crate::merge::Convention;
-use crate::model::Snapshot;
+use crate::pipeline::Project;
 
 #[derive(Debug, Args)]
 pub struct MergeArgs {
@@ -23,49 +23,49 @@ pub enum DataFormat {
     Yaml,
 }
 
-/// Resolve one centre of the selected period, or explain why it cannot be.
-pub fn resolve_centre(snapshot: &Snapshot, g: &Global, centre: &str) -> Result<Convention> {
-    let period = super::select_period(snapshot, g.period.as_deref())?;
+/// Resolve one centre of the selected period, or say why it cannot be.
+/// A convention that resolves is shown even when `cpo check` finds errors
+/// in it (merge and explain show what is; see `pipeline::Checked::verdict`).
+pub fn resolve_centre(project: &Project, g: &Global, centre: &str) -> Result<Convention> {
+    let period = super::select_period(project.snapshot(), g.period.as_deref())?;
     super::check_centres(period, &[centre.to_string()])?;
-    let mut diags = Vec::new();
-    let conv = crate::merge::convention(snapshot, period, centre, &mut diags);
-    // What stands in the way: errors in the period's base files or in this
-    // centre's own files (other centres do not matter here).
-    let base_dir = format!("{}/", period.dir);
-    let own = format!("{}/centres/{centre}.", period.dir);
-    let concerns = |path: &str| {
-        path.starts_with(&own) || (path.starts_with(&base_dir) && !path.contains("/centres/"))
-    };
-    let errors: Vec<String> = snapshot
-        .diagnostics
-        .iter()
-        .chain(&diags)
-        .filter(|d| d.severity == crate::diag::Severity::Error)
-        .filter(|d| concerns(&snapshot.sources.get(d.loc.file).path))
-        .map(|d| format!("{}: {}", snapshot.sources.describe(&d.loc), d.message))
-        .collect();
-    match conv {
-        Some(conv) if errors.is_empty() => Ok(conv),
-        _ => anyhow::bail!(
-            "centre `{centre}` of period {} cannot be resolved:\n  {}\n(run `cpo check` for details)",
-            period.label,
-            if errors.is_empty() {
-                "its files are incomplete".to_string()
-            } else {
-                errors.join("\n  ")
-            }
-        ),
+    let label = period.label.clone();
+    let checked = project.check(&crate::check::Options {
+        period: Some(label.clone()),
+        centres: vec![centre.to_string()],
+        deny_warnings: false,
+    });
+    if let Some(conv) = checked
+        .period(Some(&label))
+        .and_then(|p| p.conventions.iter().find(|c| c.id == centre))
+    {
+        return Ok(conv.clone());
     }
+    let sources = &checked.snapshot().sources;
+    let errors: Vec<String> = checked
+        .diagnostics()
+        .iter()
+        .filter(|d| d.severity == crate::diag::Severity::Error)
+        .map(|d| format!("{}: {}", sources.describe(&d.loc), d.message))
+        .collect();
+    anyhow::bail!(
+        "centre `{centre}` of period {label} cannot be resolved:\n  {}\n(run `cpo check` for details)",
+        if errors.is_empty() {
+            "its files are incomplete".to_string()
+        } else {
+            errors.join("\n  ")
+        }
+    )
 }
 
 pub fn run(g: &Global, args: MergeArgs) -> Result<Outcome> {
-    let (_root, snapshot) = super::open(g)?;
-    let conv = resolve_centre(&snapshot, g, &args.centre)?;
+    let project = super::open(g)?;
+    let conv = resolve_centre(&project, g, &args.centre)?;
     let mut out = match args.format {
         DataFormat::Toml => {
             let mut table = toml::Table::new();
             table.insert("id".into(), conv.id.clone().into());
-            table.insert("period_label".into(), conv.period.clone().into());
+            table.insert("period_label".into(), conv.period().into());
             if let toml::Value::Table(t) = conv.tree.to_toml() {
                 table.extend(t);
             }
@@ -89,7 +89,7 @@ pub fn run(g: &Global, args: MergeArgs) -> Result<Outcome> {
 fn document(conv: &Convention) -> serde_json::Value {
     let mut map = serde_json::Map::new();
     map.insert("id".into(), conv.id.clone().into());
-    map.insert("period_label".into(), conv.period.clone().into());
+    map.insert("period_label".into(), conv.period().into());
     if let serde_json::Value::Object(o) = conv.tree.to_json() {
         map.extend(o);
     }

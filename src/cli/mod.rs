@@ -22,7 +22,8 @@ use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::model::{Period, Snapshot};
-use crate::repo::{self, WorkTree};
+use crate::pipeline::Project;
+use crate::repo;
 
 /// Write, check, render and compare conventions pluriannuelles d'objectifs
 /// kept as plain text in git.
@@ -156,12 +157,10 @@ pub fn run(cli: Cli) -> Result<Outcome> {
     }
 }
 
-/// The repository root and its work-tree snapshot.
-pub fn open(g: &Global) -> Result<(PathBuf, Snapshot)> {
+/// The repository, from its work tree.
+pub fn open(g: &Global) -> Result<Project> {
     let root = repo::find_root(g.dir.as_deref())?;
-    let snapshot = Snapshot::load(&WorkTree::new(&root))
-        .with_context(|| format!("reading the repository at {}", root.display()))?;
-    Ok((root, snapshot))
+    Project::open(&root)
 }
 
 /// The period `--period` names, or the latest; an error listing the

@@ -4,7 +4,7 @@ use anyhow::Result;
 use clap::Args;
 
 use super::{Global, Outcome, emit};
-use crate::check::catalogue::Rule;
+use crate::diag::Rule;
 
 #[derive(Debug, Args)]
 pub struct RulesArgs {

@@ -1,13 +1,12 @@
 //! Output formats of `cpo check`. Every format is a function of the same
 //! [`Report`]: `--format json` carries the same data as the human output.
 
-use clap::ValueEnum;
 use serde::Serialize;
 
 use super::{Located, Report, Severity};
 
 /// `cpo check --format`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// rustc-like, with the source line and a caret
     Human,
@@ -334,7 +333,7 @@ fn junit(report: &Report<'_>) -> String {
 /// SARIF 2.1.0, for code scanning dashboards: the whole rule catalogue as
 /// the tool's rules, each finding as a result pointing at its region.
 fn sarif(report: &Report<'_>) -> String {
-    use crate::check::catalogue::Rule;
+    use crate::diag::Rule;
     let level = |s: Severity| match s {
         Severity::Error => "error",
         Severity::Warning => "warning",

@@ -41,6 +41,8 @@ pub struct SideInfo {
     pub label: String,
     /// Where it was read: "the work tree" or "revision v2022".
     pub origin: String,
+    /// The same in French: « copie de travail », « révision v2022 ».
+    pub origin_fr: String,
     /// Years in the period.
     pub years: usize,
 }
@@ -223,13 +225,10 @@ pub struct SectionReport {
     pub changes: Vec<Run>,
 }
 
-/// Percentage change, two decimals; `None` from zero.
+/// Percentage change, two decimals rounded half up; `None` from zero (or
+/// on overflow, which bounded amounts never reach).
 fn percent(from: Decimal, to: Decimal) -> Option<Decimal> {
-    if from.is_zero() {
-        None
-    } else {
-        Some(((to - from) / from * Decimal::from(100)).round_dp(2))
-    }
+    crate::model::types::percent_change(from, to)
 }
 
 fn delta(
@@ -240,18 +239,23 @@ fn delta(
     from_years: usize,
     to_years: usize,
 ) -> Delta {
-    let per = |v: Decimal, n: usize| (v / Decimal::from(n.max(1))).round_dp(2);
+    // Yearly averages are rounded half up to the cent, as public
+    // accounting does (766 500,125 € -> 766 500,13 €).
+    let per = |v: Decimal, n: usize| {
+        v.checked_div(Decimal::from(n.max(1)))
+            .map_or(Decimal::ZERO, crate::model::types::round_cents)
+    };
     let (fpy, tpy) = (per(from, from_years), per(to, to_years));
     Delta {
         id: id.to_string(),
         name: name.to_string(),
         from,
         to,
-        euros: to - from,
+        euros: to.saturating_sub(from),
         percent: percent(from, to),
         from_per_year: fpy,
         to_per_year: tpy,
-        per_year_euros: tpy - fpy,
+        per_year_euros: tpy.saturating_sub(fpy),
         per_year_percent: percent(fpy, tpy),
     }
 }
@@ -563,7 +567,7 @@ fn compare_centre(
                 to_year: b.map(|v| v.0),
                 from: a.map(|v| v.1),
                 to: b.map(|v| v.1),
-                euros: y - x,
+                euros: y.saturating_sub(x),
                 percent: match (a, b) {
                     (Some(a), Some(_)) => percent(a.1, y),
                     _ => None,
@@ -571,7 +575,7 @@ fn compare_centre(
             });
         }
         let total = |m: Option<&BTreeMap<Year, Amount>>| -> Decimal {
-            m.map_or(Decimal::ZERO, |m| m.values().map(|a| a.0).sum())
+            m.map_or(Decimal::ZERO, |m| Amount::total(m.values()).0)
         };
         let fname = to
             .and_then(|c| c.data.signatory(funder))
@@ -723,8 +727,8 @@ fn funding_summary(from: &Side, to: &Side) -> FundingSummary {
         let mut m = BTreeMap::new();
         for c in side.conventions.values() {
             for (f, years) in &c.data.funding {
-                *m.entry(f.clone()).or_insert(Decimal::ZERO) +=
-                    years.values().map(|a| a.0).sum::<Decimal>();
+                let sum = m.entry(f.clone()).or_insert(Decimal::ZERO);
+                *sum = sum.saturating_add(Amount::total(years.values()).0);
             }
         }
         m
@@ -756,8 +760,8 @@ fn funding_summary(from: &Side, to: &Side) -> FundingSummary {
         total: delta(
             "total",
             "Total",
-            a.values().copied().sum(),
-            b.values().copied().sum(),
+            a.values().fold(Decimal::ZERO, |s, v| s.saturating_add(*v)),
+            b.values().fold(Decimal::ZERO, |s, v| s.saturating_add(*v)),
             from.years,
             to.years,
         ),

@@ -12,9 +12,10 @@ use anyhow::{Context, Result, bail};
 use serde_json::Value;
 
 use super::SideInfo;
-use crate::merge::{self, Convention};
-use crate::model::{Snapshot, is_valid_id};
-use crate::repo::{GitTree, WorkTree};
+use crate::check::Options;
+use crate::merge::Convention;
+use crate::pipeline::{Checked, Project};
+use crate::repo::Origin;
 
 /// `LABEL`, `LABEL@REV` or `@REV`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -53,7 +54,7 @@ pub struct Article {
 /// A resolved side.
 pub struct Side {
     pub label: String,
-    pub origin: String,
+    pub origin: Origin,
     pub years: usize,
     pub start_year: crate::model::Year,
     pub conventions: BTreeMap<String, Convention>,
@@ -68,59 +69,51 @@ impl Side {
     pub fn info(&self) -> SideInfo {
         SideInfo {
             label: self.label.clone(),
-            origin: self.origin.clone(),
+            origin: self.origin.to_string(),
+            origin_fr: self.origin.french(),
             years: self.years,
         }
     }
 
-    /// Resolve `label` of `snapshot`. Fails when the period is absent or
-    /// when its files cannot be resolved (run `cpo check` there).
-    pub fn resolve(snapshot: &Snapshot, label: &str) -> Result<Side> {
-        let Some(period) = snapshot.period(Some(label)) else {
+    /// The side of period `label` of a checked repository: every
+    /// convention that resolves (accepted or not: a comparison shows what
+    /// is). Fails when the period is absent or some centre cannot be
+    /// resolved (run `cpo check` there).
+    pub fn resolve(checked: &Checked<'_>, label: &str) -> Result<Side> {
+        let snapshot = checked.snapshot();
+        let origin = checked.project.origin();
+        let (Some(period), Some(checked_period)) =
+            (snapshot.period(Some(label)), checked.period(Some(label)))
+        else {
             bail!(
-                "no period `{label}` in {} (periods: {})",
-                snapshot.origin,
+                "no period `{label}` in {origin} (periods: {})",
                 snapshot.period_labels().join(", ")
             );
         };
         let base = period.base.as_ref().with_context(|| {
-            format!(
-                "period {label} in {} has no valid base.toml: run `cpo check`",
-                snapshot.origin
-            )
+            format!("period {label} in {origin} has no valid base.toml: run `cpo check`")
         })?;
         let base_text = period
             .base_text
             .as_ref()
-            .with_context(|| format!("period {label} in {} has no base.md", snapshot.origin))?;
-        let mut conventions = BTreeMap::new();
-        let mut broken = Vec::new();
-        for centre in &period.centres {
-            if !is_valid_id(&centre.id) {
-                continue;
-            }
-            let mut diags = Vec::new();
-            match merge::convention(snapshot, period, &centre.id, &mut diags) {
-                Some(conv) => {
-                    conventions.insert(centre.id.clone(), conv);
-                }
-                None => broken.push(centre.id.clone()),
-            }
-        }
-        if !broken.is_empty() {
+            .with_context(|| format!("period {label} in {origin} has no base.md"))?;
+        if !checked_period.unresolved.is_empty() {
             bail!(
-                "period {label} in {}: centre(s) {} cannot be resolved; run `cpo check` there",
-                snapshot.origin,
-                broken.join(", ")
+                "period {label} in {origin}: centre(s) {} cannot be resolved; run `cpo check` there",
+                checked_period.unresolved.join(", ")
             );
         }
         let d = base.data.period;
         Ok(Side {
             label: label.to_string(),
-            origin: snapshot.origin.clone(),
-            years: (i32::from(d.end.year()) - i32::from(d.start.year()) + 1).max(1) as usize,
-            start_year: i32::from(d.start.year()),
-            conventions,
+            origin,
+            years: d.year_count().max(1),
+            start_year: d.first_year(),
+            conventions: checked_period
+                .conventions
+                .iter()
+                .map(|c| (c.id.clone(), c.clone()))
+                .collect(),
             articles: base_text
                 .text
                 .sections
@@ -142,11 +135,11 @@ impl Side {
     }
 }
 
-/// Snapshots read so far, so each tree is loaded once.
+/// Projects read so far, so each tree is loaded once.
 pub struct Snapshots<'r> {
     root: &'r Path,
-    work: Option<Snapshot>,
-    revs: Vec<(String, Snapshot)>,
+    work: Option<Project>,
+    revs: Vec<(String, Project)>,
 }
 
 impl<'r> Snapshots<'r> {
@@ -158,21 +151,12 @@ impl<'r> Snapshots<'r> {
         }
     }
 
-    /// Start from an already loaded work-tree snapshot.
-    pub fn with_work_tree(root: &'r Path, snapshot: Snapshot) -> Snapshots<'r> {
-        Snapshots {
-            root,
-            work: Some(snapshot),
-            revs: Vec::new(),
-        }
-    }
-
-    /// The snapshot of a revision (`None`: the work tree).
-    pub fn get(&mut self, rev: Option<&str>) -> Result<&Snapshot> {
+    /// The project at a revision (`None`: the work tree).
+    pub fn get(&mut self, rev: Option<&str>) -> Result<&Project> {
         match rev {
             None => {
                 if self.work.is_none() {
-                    self.work = Some(Snapshot::load(&WorkTree::new(self.root))?);
+                    self.work = Some(Project::open(self.root)?);
                 }
                 Ok(self.work.as_ref().expect("loaded"))
             }
@@ -180,13 +164,23 @@ impl<'r> Snapshots<'r> {
                 if let Some(i) = self.revs.iter().position(|(r, _)| r == rev) {
                     return Ok(&self.revs[i].1);
                 }
-                let tree = GitTree::open(self.root, rev)?;
-                let snapshot = Snapshot::load(&tree)
+                let project = Project::at_revision(self.root, rev)
                     .with_context(|| format!("reading the repository at revision {rev}"))?;
-                self.revs.push((rev.to_string(), snapshot));
+                self.revs.push((rev.to_string(), project));
                 Ok(&self.revs.last().expect("pushed").1)
             }
         }
+    }
+
+    /// One side: check the period at that revision and resolve it.
+    pub fn side(&mut self, spec: &Spec) -> Result<Side> {
+        let label = spec.label.clone().unwrap_or_default();
+        let project = self.get(spec.rev.as_deref())?;
+        let checked = project.check(&Options {
+            period: Some(label.clone()),
+            ..Options::default()
+        });
+        Side::resolve(&checked, &label)
     }
 }
 
@@ -214,11 +208,13 @@ pub fn resolve_pair(
             ) if to.rev.is_some() => Some(l.clone()),
             (_, Some(p)) => Some(p.to_string()),
             _ => {
-                let snap = snapshots.get(to.rev.as_deref())?;
+                let project = snapshots.get(to.rev.as_deref())?;
                 Some(
-                    snap.period(None)
+                    project
+                        .snapshot()
+                        .period(None)
                         .map(|p| p.label.clone())
-                        .with_context(|| format!("{} has no period", snap.origin))?,
+                        .with_context(|| format!("{} has no period", project.origin()))?,
                 )
             }
         };
@@ -231,8 +227,8 @@ pub fn resolve_pair(
         },
         Some(spec) => spec,
         None => {
-            let snap = snapshots.get(to.rev.as_deref())?;
-            let prev = snap.previous_period(&to_label).with_context(|| {
+            let project = snapshots.get(to.rev.as_deref())?;
+            let prev = project.snapshot().previous_period(&to_label).with_context(|| {
                 format!("no period before {to_label} to compare with: name one, e.g. `cpo diff 2018-2021 {to_label}`")
             })?;
             Spec {
@@ -241,9 +237,8 @@ pub fn resolve_pair(
             }
         }
     };
-    let from_label = from.label.clone().expect("set above");
-    let from_side = Side::resolve(snapshots.get(from.rev.as_deref())?, &from_label)?;
-    let to_side = Side::resolve(snapshots.get(to.rev.as_deref())?, &to_label)?;
+    let from_side = snapshots.side(&from)?;
+    let to_side = snapshots.side(&to)?;
     Ok((from_side, to_side))
 }
 

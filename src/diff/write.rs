@@ -8,8 +8,8 @@ use serde_json::Value;
 
 use super::text::{Move, Run};
 use super::{ArticleReport, CentreReport, DataChange, Delta, Report, Status};
+use crate::escape::html as escape;
 use crate::fr;
-use crate::render::html::escape;
 
 fn euros(d: Decimal) -> String {
     fr::euros(&d)
@@ -34,15 +34,6 @@ fn pct(p: Option<Decimal>) -> String {
             }
         }
         None => "n.s.".to_string(),
-    }
-}
-
-/// Where a side was read, in French ("copie de travail", "révision v2022").
-fn origin_fr(origin: &str) -> String {
-    match origin.strip_prefix("revision ") {
-        Some(rev) => format!("révision {rev}"),
-        None if origin == "the work tree" => "copie de travail".to_string(),
-        None => origin.to_string(),
     }
 }
 
@@ -123,7 +114,7 @@ fn wrap(open: &str, close: &str, text: &str) -> String {
 }
 
 fn md_runs(runs: &[Run]) -> String {
-    let esc = crate::render::md::escape;
+    let esc = crate::escape::markdown_text;
     let mut out = String::new();
     for r in runs {
         match r {
@@ -143,7 +134,7 @@ fn md_runs(runs: &[Run]) -> String {
 fn md_delta_row(d: &Delta) -> String {
     format!(
         "| {} | {} | {} | {} | {} | {} | {} |",
-        crate::render::md::escape(&d.name),
+        crate::escape::markdown_text(&d.name),
         euros(d.from),
         euros(d.to),
         signed_euros(d.euros),
@@ -161,8 +152,8 @@ fn md_data(out: &mut String, changes: &[DataChange]) {
             out,
             "- `{}` : {} → {}",
             c.path,
-            crate::render::md::escape(&value_text(&c.from)),
-            crate::render::md::escape(&value_text(&c.to))
+            crate::escape::markdown_text(&value_text(&c.from)),
+            crate::escape::markdown_text(&value_text(&c.to))
         );
     }
 }
@@ -188,10 +179,10 @@ pub fn markdown(r: &Report) -> String {
         r.from.label,
         r.to.label,
         r.from.label,
-        origin_fr(&r.from.origin),
+        r.from.origin_fr,
         r.from.years,
         r.to.label,
-        origin_fr(&r.to.origin),
+        r.to.origin_fr,
         r.to.years
     );
     out.push_str("## Synthèse\n\n");
@@ -300,7 +291,7 @@ fn md_centre(out: &mut String, c: &CentreReport) {
     let _ = writeln!(
         out,
         "\n### {} (`{}`) — {}\n",
-        crate::render::md::escape(&c.name),
+        crate::escape::markdown_text(&c.name),
         c.id,
         status_fr(c.status)
     );
@@ -344,7 +335,7 @@ fn md_centre(out: &mut String, c: &CentreReport) {
             "- Objectif `{}` ({}) : {}",
             o.id,
             status_fr(o.status),
-            crate::render::md::escape(title)
+            crate::escape::markdown_text(title)
         );
         for ch in &o.changes {
             let _ = writeln!(
@@ -363,7 +354,7 @@ fn md_centre(out: &mut String, c: &CentreReport) {
             "- Section `{}` ({}) : {}",
             s.id,
             status_fr(s.status),
-            crate::render::md::escape(title)
+            crate::escape::markdown_text(title)
         );
         if super::text::has_changes(&s.changes) {
             let _ = writeln!(out, "  - {}", md_runs(&s.changes));
@@ -644,10 +635,10 @@ pub fn html(r: &Report) -> String {
         escape(&title),
         escape(&title),
         escape(&r.from.label),
-        escape(&origin_fr(&r.from.origin)),
+        escape(&r.from.origin_fr),
         r.from.years,
         escape(&r.to.label),
-        escape(&origin_fr(&r.to.origin)),
+        escape(&r.to.origin_fr),
         r.to.years
     );
 

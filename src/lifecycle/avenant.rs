@@ -8,40 +8,37 @@
 //! Each change becomes one article of the avenant in the French drafting
 //! style: "L'article 5 est remplacé par les dispositions suivantes : …".
 
-use std::path::Path;
-
 use anyhow::{Context, Result, bail};
 use serde_json::Value;
 
 use crate::diff::{DataChange, diff_values};
 use crate::fr;
-use crate::merge::{self, Convention};
-use crate::model::config::Territory;
-use crate::model::text::Section;
-use crate::model::{Period, Snapshot};
-use crate::render::context;
-use crate::render::document::{parties, signature_page, visas};
-use crate::render::ir::{Align, Block, Column, Document, Inline, Meta, Row, Table};
+use crate::merge::Convention;
+use crate::model::Period;
+use crate::pipeline::{Checked, Project};
+use crate::render::document::{CommonText, common_text, party_blocks, signature_page, visas};
+use crate::render::ir::{Align, Block, Column, Document, DocumentKind, Inline, Meta, Row, Table};
 use crate::render::markdown::to_blocks;
-use crate::render::template::BaseTemplate;
-use crate::repo::GitTree;
 use crate::seal;
 
-/// A convention's common text rendered for it, cut into articles.
-fn common_articles(
-    snapshot: &Snapshot,
-    period: &Period,
-    conv: &Convention,
-    territory: &Territory,
-) -> Result<Vec<Section>> {
-    let doc = period.base_text.as_ref().context("base.md is missing")?;
-    let template = BaseTemplate::new(&snapshot.sources.get(doc.file).text)
-        .map_err(|e| anyhow::anyhow!("base.md: {}", e.message))?;
-    let text = template
-        .render(&context::build(conv, territory))
-        .map_err(|e| anyhow::anyhow!("base.md: {}", e.message))?;
-    let mut diags = Vec::new();
-    Ok(crate::model::text::parse(crate::diag::FileId(0), &text, false, &mut diags).sections)
+/// An article of the common text as a signatory read it: id, title and
+/// its Markdown rendered for the centre.
+pub struct ArticleText {
+    pub id: String,
+    pub title: String,
+    pub body: String,
+}
+
+fn articles(common: &CommonText) -> Vec<ArticleText> {
+    common
+        .articles
+        .iter()
+        .map(|a| ArticleText {
+            id: a.id.clone(),
+            title: a.title.clone(),
+            body: a.markdown.clone(),
+        })
+        .collect()
 }
 
 /// What the avenant needs: the sealed and current conventions.
@@ -50,21 +47,23 @@ pub struct Amendment {
     pub seal: seal::Seal,
     pub sealed: Convention,
     pub current: Convention,
-    pub sealed_articles: Vec<Section>,
-    pub current_articles: Vec<Section>,
+    pub sealed_articles: Vec<ArticleText>,
+    pub current_articles: Vec<ArticleText>,
+    /// Centre sections base.md places in its articles (their changes show
+    /// there).
+    pub placed: Vec<String>,
 }
 
-/// Load both sides of an amendment of `centre`.
-pub fn prepare(
-    root: &Path,
-    snapshot: &Snapshot,
-    period: &Period,
-    centre: &str,
-    territory: &Territory,
-) -> Result<Amendment> {
+/// Load both sides of an amendment of `centre`: the convention now, from
+/// `checked`, and as sealed, read back from git at the seal's commit.
+pub fn prepare(checked: &Checked<'_>, period: &Period, centre: &str) -> Result<Amendment> {
     let (seals, problems) = seal::read(period);
     if let Some(p) = problems.first() {
-        bail!("{}: {}", snapshot.sources.describe(&p.loc), p.message);
+        bail!(
+            "{}: {}",
+            checked.snapshot().sources.describe(&p.loc),
+            p.message
+        );
     }
     let latest = seal::latest(&seals);
     let Some((seal, _)) = latest.get(centre) else {
@@ -73,10 +72,11 @@ pub fn prepare(
             period.label
         );
     };
-    let mut diags = Vec::new();
-    let current = merge::convention(snapshot, period, centre, &mut diags).with_context(|| {
-        format!("centre `{centre}` cannot be resolved: run `cpo check {centre}`")
-    })?;
+    let current = checked
+        .period(Some(&period.label))
+        .and_then(|p| p.conventions.iter().find(|c| c.id == centre))
+        .with_context(|| format!("centre `{centre}` cannot be resolved: run `cpo check {centre}`"))?
+        .clone();
     if current.fingerprint() == seal.fingerprint {
         bail!(
             "the convention of `{centre}` has not changed since it was sealed on {}: no avenant to write",
@@ -86,23 +86,46 @@ pub fn prepare(
     let commit = seal.commit.as_deref().with_context(|| {
         format!("the seal of `{centre}` records no git commit: the sealed text cannot be read back")
     })?;
-    let tree = GitTree::open(root, commit)?;
-    let sealed_snapshot = Snapshot::load(&tree)?;
-    let sealed_period = sealed_snapshot
+    let sealed_project = Project::at_revision(checked.project.root(), commit)?;
+    let sealed_checked = sealed_project.check(&crate::check::Options {
+        period: Some(period.label.clone()),
+        centres: vec![centre.to_string()],
+        ..Default::default()
+    });
+    let sealed = sealed_checked
         .period(Some(&period.label))
-        .with_context(|| format!("period {} is absent at commit {commit}", period.label))?;
-    let sealed = merge::convention(&sealed_snapshot, sealed_period, centre, &mut Vec::new())
-        .with_context(|| format!("centre `{centre}` cannot be resolved at commit {commit}"))?;
+        .and_then(|p| p.conventions.iter().find(|c| c.id == centre))
+        .with_context(|| format!("centre `{centre}` cannot be resolved at commit {commit}"))?
+        .clone();
     if sealed.fingerprint() != seal.fingerprint {
         bail!(
-            "at commit {commit} the convention of `{centre}` does not have the sealed fingerprint: the seal was recorded on uncommitted changes"
+            "at commit {commit} the convention of `{centre}` does not have the sealed fingerprint: the seal was recorded on uncommitted changes, or with another fingerprint format"
         );
     }
+    let render = |checked: &Checked<'_>, conv: &Convention| -> Result<CommonText> {
+        let template = checked
+            .template(&period.label)
+            .context("base.md does not compile: run `cpo check`")?;
+        common_text(template, conv).map_err(|e| anyhow::anyhow!("base.md: {}", e.message))
+    };
+    let now = render(checked, &current)?;
+    let before = render(&sealed_checked, &sealed)?;
+    let placed = current
+        .text
+        .sections
+        .iter()
+        .map(|s| s.id.clone())
+        .filter(|id| {
+            !now.unplaced
+                .contains(&crate::render::context::CentreText::Section(id.clone()))
+        })
+        .collect();
     Ok(Amendment {
         number: seal::count(&seals, centre),
         seal: seal.clone(),
-        sealed_articles: common_articles(&sealed_snapshot, sealed_period, &sealed, territory)?,
-        current_articles: common_articles(snapshot, period, &current, territory)?,
+        sealed_articles: articles(&before),
+        current_articles: articles(&now),
+        placed,
         sealed,
         current,
     })
@@ -122,15 +145,16 @@ fn value_text(v: &Value) -> String {
 }
 
 /// Build the avenant document.
-pub fn document(a: &Amendment, territory: &Territory, date: String) -> Document {
+pub fn document(a: &Amendment, date: String) -> Document {
     let conv = &a.current;
+    let territory = &conv.shared.territory;
     let data = &conv.data;
     let mut blocks = Vec::new();
     let title = format!(
         "Avenant n° {} à la {} {}",
         a.number,
         data.title.to_lowercase(),
-        conv.period
+        conv.period()
     );
     blocks.push(Block::Center {
         c: vec![
@@ -142,22 +166,19 @@ pub fn document(a: &Amendment, territory: &Territory, date: String) -> Document 
             Block::para_inlines(vec![Inline::strong(&data.name)]),
         ],
     });
-    blocks.extend(parties(data));
+    blocks.extend(party_blocks(data));
     blocks.push(Block::heading_id(2, "visas", "Visas"));
-    let caf = data
-        .signatories
-        .iter()
-        .any(|s| s.id == "caf" || s.kind == Some(crate::model::base::PartyKind::Caf));
-    for v in visas(caf) {
+    for v in visas(data) {
         blocks.push(Block::para(v));
     }
     blocks.push(Block::para(format!(
         "Vu la {} {} signée le {} (empreinte {}) ;",
         data.title.to_lowercase(),
-        conv.period,
-        fr::date_fr(a.seal.date),
-        &a.seal.fingerprint[..12]
+        conv.period(),
+        fr::date_fr(a.seal.date.0),
+        a.seal.short()
     )));
+    blocks.push(Block::para("Il est convenu ce qui suit :"));
 
     let mut number = 1;
     let mut article = |blocks: &mut Vec<Block>, title: String, body: Vec<Block>| {
@@ -174,7 +195,7 @@ pub fn document(a: &Amendment, territory: &Territory, date: String) -> Document 
         "Objet de l'avenant".into(),
         vec![Block::para(format!(
             "Le présent avenant modifie la convention signée le {}, dans les conditions définies aux articles suivants.",
-            fr::date_fr(a.seal.date)
+            fr::date_fr(a.seal.date.0)
         ))],
     );
 
@@ -229,10 +250,7 @@ pub fn document(a: &Amendment, territory: &Territory, date: String) -> Document 
 
     // The centre's own text, where base.md does not place it (a placed
     // section's change already shows in its article).
-    let placed = crate::render::document::placed_sections(
-        &conv.base_source,
-        conv.text.sections.iter().map(|s| s.id.clone()),
-    );
+    let placed = &a.placed;
     for now in conv
         .text
         .sections
@@ -321,7 +339,7 @@ pub fn document(a: &Amendment, territory: &Territory, date: String) -> Document 
                             cell(y.to_string()),
                             cell(fr::euros(&old)),
                             cell(fr::euros(&new)),
-                            cell(fr::euros(&(new - old))),
+                            cell(fr::euros(&new.saturating_sub(old))),
                         ],
                         total: false,
                     });
@@ -336,7 +354,7 @@ pub fn document(a: &Amendment, territory: &Territory, date: String) -> Document 
                 cell(""),
                 cell(fr::euros(&old_total)),
                 cell(fr::euros(&new_total)),
-                cell(fr::euros(&(new_total - old_total))),
+                cell(fr::euros(&new_total.saturating_sub(old_total))),
             ],
             total: true,
         });
@@ -421,15 +439,26 @@ pub fn document(a: &Amendment, territory: &Territory, date: String) -> Document 
         )],
     );
 
-    blocks.extend(signature_page(data, &territory.place));
     let fingerprint = conv.fingerprint();
-    blocks.push(Block::para(format!(
-        "Empreinte de la convention modifiée (SHA-256) : {fingerprint}"
-    )));
+    blocks.extend(signature_page(
+        data,
+        &territory.place,
+        &fingerprint,
+        "de la convention modifiée",
+    ));
+    let initials = blocks
+        .iter()
+        .find_map(|b| match b {
+            Block::Signatures { parties } => {
+                Some(parties.iter().map(|p| p.initials.clone()).collect())
+            }
+            _ => None,
+        })
+        .unwrap_or_default();
     Document {
         meta: Meta {
             id: conv.id.clone(),
-            period: conv.period.clone(),
+            period: conv.period().to_string(),
             title: format!("{title} – {}", data.name),
             subtitle: data.name.clone(),
             short_fingerprint: fingerprint[..12].to_string(),
@@ -437,10 +466,47 @@ pub fn document(a: &Amendment, territory: &Territory, date: String) -> Document 
             draft: false,
             date,
             author: territory.name.clone(),
-            kind: "avenant".into(),
+            kind: DocumentKind::Avenant,
+            nonconforming: false,
+            initials,
         },
         blocks,
+        pdf_files: Vec::new(),
     }
+}
+
+/// `cpo avenant CENTRE`: write the amendment in every requested format
+/// into the period's output folder; the paths written.
+pub fn write(
+    checked: &Checked<'_>,
+    period: &Period,
+    centre: &str,
+    formats: crate::render::Formats,
+    out: &std::path::Path,
+) -> Result<Vec<std::path::PathBuf>> {
+    let amendment = prepare(checked, period, centre)?;
+    let date = checked
+        .period(Some(&period.label))
+        .map(|p| crate::pipeline::document_date(checked.project, p))
+        .unwrap_or_default();
+    let mut doc = document(&amendment, date);
+    crate::render::typeset::document(&mut doc, &crate::render::typography_options(checked));
+    let dir = out.join(&period.label);
+    let stem = file_stem(centre, amendment.number);
+    let mut written = Vec::new();
+    for (on, ext, format) in [
+        (formats.html, "html", crate::render::FileFormat::Html),
+        (formats.md, "md", crate::render::FileFormat::Md),
+        (formats.pdf, "pdf", crate::render::FileFormat::Pdf),
+    ] {
+        if on {
+            let bytes = crate::render::document_bytes(checked, &doc, format)?;
+            let path = dir.join(format!("{stem}.{ext}"));
+            crate::repo::write_atomic(&path, &bytes)?;
+            written.push(path);
+        }
+    }
+    Ok(written)
 }
 
 /// The file stem of avenant `number` of a centre.

@@ -20,7 +20,79 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::merge::Convention;
-use crate::model::Year;
+use crate::model::{Amount, Year};
+
+/// An export format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    Json,
+    Scdl,
+}
+
+/// What `cpo export` made.
+pub struct Exported {
+    pub bytes: Vec<u8>,
+    /// Conventions left out because `cpo check` rejects them (SCDL: open
+    /// data publishes only what is right), with why.
+    pub rejected: Vec<(String, Vec<String>)>,
+}
+
+/// Export a checked period: every resolvable convention for CSV and JSON
+/// (working tables), only the accepted ones for SCDL (open data).
+pub fn export(
+    checked: &crate::pipeline::Checked<'_>,
+    label: &str,
+    format: Format,
+) -> anyhow::Result<Exported> {
+    let period = checked
+        .period(Some(label))
+        .ok_or_else(|| anyhow::anyhow!("no period {label}"))?;
+    if !period.unresolved.is_empty() {
+        anyhow::bail!(
+            "centre(s) {} cannot be resolved: run `cpo check`",
+            period.unresolved.join(", ")
+        );
+    }
+    let mut rejected = Vec::new();
+    let convs: Vec<Convention> = period
+        .conventions
+        .iter()
+        .filter(|c| {
+            if format != Format::Scdl {
+                return true;
+            }
+            match checked.verdict(c) {
+                crate::pipeline::Verdict::Accepted => true,
+                crate::pipeline::Verdict::Rejected(reasons) => {
+                    rejected.push((c.id.clone(), reasons));
+                    false
+                }
+            }
+        })
+        .cloned()
+        .collect();
+    let lines = lines(&convs);
+    let text = match format {
+        Format::Csv => csv(&lines),
+        Format::Json => json(&lines),
+        Format::Scdl => {
+            let snapshot_period = checked.snapshot().period(Some(label));
+            let seals = snapshot_period
+                .map(crate::seal::read)
+                .map(|(s, _)| s)
+                .unwrap_or_default();
+            let latest = crate::seal::latest(&seals);
+            scdl(&convs, &lines, &|c| {
+                latest.get(c.id.as_str()).map(|(s, _)| s.date.to_string())
+            })
+        }
+    };
+    Ok(Exported {
+        bytes: text.into_bytes(),
+        rejected,
+    })
+}
 
 /// One exported line: a funder's funding of a centre for a year.
 #[derive(Debug, Clone, Serialize)]
@@ -46,7 +118,7 @@ pub fn lines(convs: &[Convention]) -> Vec<Line> {
             let signatory = conv.data.signatory(funder);
             for (year, amount) in years {
                 out.push(Line {
-                    period: conv.period.clone(),
+                    period: conv.period().to_string(),
                     centre: conv.id.clone(),
                     centre_name: conv.data.name.clone(),
                     funder: funder.clone(),
@@ -132,21 +204,19 @@ fn share(conv: &Convention, year: Year, amount: Decimal) -> Decimal {
     let data = &conv.data;
     let total = match data.budget.get(&year) {
         Some(b) => {
-            b.produits
-                .iter()
-                .filter(|(acc, _)| **acc != 87)
-                .map(|(_, a)| a.0)
-                .sum::<Decimal>()
-                + b.subsidies.values().map(|a| a.0).sum::<Decimal>()
+            Amount::total(
+                b.produits
+                    .iter()
+                    .filter(|(acc, _)| **acc != crate::model::budget::IN_KIND_PRODUCT)
+                    .map(|(_, a)| a),
+            )
+            .plus(Amount::total(b.subsidies.values()))
+            .0
         }
         None => data.funding_for_year(year).0,
     };
-    let raw = if total.is_zero() {
-        Decimal::ONE
-    } else {
-        amount / total
-    };
-    raw.round_dp(2).clamp(Decimal::new(1, 2), Decimal::ONE)
+    let raw = amount.checked_div(total).unwrap_or(Decimal::ONE);
+    crate::model::types::round_cents(raw).clamp(Decimal::new(1, 2), Decimal::ONE)
 }
 
 /// The SCDL subventions 2.1.1 CSV. `seal_date(centre)` gives the date of a
@@ -172,7 +242,10 @@ pub fn scdl(
             .unwrap_or_default();
         let mut objet = format!(
             "{} {} – {} (année {})",
-            data.title, conv.period, data.name, l.year
+            data.title,
+            conv.period(),
+            data.name,
+            l.year
         );
         if objet.chars().count() > 255 {
             objet = objet.chars().take(255).collect();
@@ -198,7 +271,7 @@ pub fn scdl(
             String::new(),
             "non".to_string(),
             share(conv, l.year, l.amount).to_string(),
-            field(&format!("{} {}", data.title, conv.period)),
+            field(&format!("{} {}", data.title, conv.period())),
         ];
         out.push_str(&row.join(","));
         out.push_str("\r\n");

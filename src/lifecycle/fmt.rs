@@ -17,15 +17,39 @@ use toml_edit::{DocumentMut, InlineTable, Item, Table, Value};
 
 /// The schema a file follows, from its path in the repository.
 pub fn schema_for(path: &str) -> Option<&'static str> {
-    if path == crate::repo::CONFIG_FILE {
-        Some("cpo.schema.json")
-    } else if path.ends_with("/base.toml") {
-        Some("base.schema.json")
-    } else if path.contains("/centres/") && path.ends_with(".toml") {
-        Some("centre.schema.json")
-    } else {
-        None
+    match crate::repo::FileKind::of(path) {
+        crate::repo::FileKind::Config => Some("cpo.schema.json"),
+        crate::repo::FileKind::Base { .. } => Some("base.schema.json"),
+        crate::repo::FileKind::Centre { .. } => Some("centre.schema.json"),
+        _ => None,
     }
+}
+
+/// The TOML files of a snapshot that `cpo fmt` would change, with their
+/// formatted text.
+pub fn changes(snapshot: &crate::model::Snapshot) -> Result<Vec<(String, String)>> {
+    let schemas: Vec<(String, J)> = crate::schema::all()
+        .into_iter()
+        .map(|s| Ok((s.name.to_string(), serde_json::from_str(&s.json)?)))
+        .collect::<Result<_>>()?;
+    let mut changed = Vec::new();
+    for (_, file) in snapshot.sources.iter() {
+        if !file.exists {
+            continue;
+        }
+        let Some(name) = schema_for(&file.path) else {
+            continue;
+        };
+        let Some((_, schema)) = schemas.iter().find(|(n, _)| n == name) else {
+            continue;
+        };
+        let formatted = format_toml(&file.text, schema)
+            .with_context(|| format!("{} (run `cpo check`)", file.path))?;
+        if formatted != file.text {
+            changed.push((file.path.clone(), formatted));
+        }
+    }
+    Ok(changed)
 }
 
 /// Format one TOML text against a JSON Schema.

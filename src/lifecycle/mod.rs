@@ -24,6 +24,7 @@ const CPO_TOML: &str = include_str!("templates/cpo.toml");
 const BASE_TOML: &str = include_str!("templates/base.toml");
 const BASE_MD: &str = include_str!("templates/base.md");
 const GITIGNORE: &str = include_str!("templates/gitignore");
+const CHARTER_MD: &str = include_str!("templates/charte-laicite.md");
 const GITHUB_CI: &str = include_str!("templates/github.yml");
 const GITLAB_CI: &str = include_str!("templates/gitlab-ci.yml");
 
@@ -66,6 +67,10 @@ pub fn init_files(label: &str) -> Result<Vec<(PathBuf, String)>> {
         (PathBuf::from(".gitlab-ci.yml"), GITLAB_CI.to_string()),
         (period.join("base.toml"), base_toml),
         (period.join("base.md"), BASE_MD.to_string()),
+        (
+            period.join("annexes").join("charte-laicite.md"),
+            CHARTER_MD.to_string(),
+        ),
         (
             period
                 .join("centres")
@@ -174,13 +179,21 @@ pub fn new_period(
         .years
         .with_context(|| format!("`{from}` is not a period label"))?;
     let delta = scaffold::period_delta(from_years, to_years)?;
-    let target = root.join(crate::model::PERIODS_DIR).join(label);
+    let target = root.join(crate::repo::layout::PERIODS_DIR).join(label);
     if target.exists() {
         bail!("{} already exists: not overwriting it", target.display());
     }
+    // The files as the snapshot read them: only regular files inside the
+    // repository (never through a link to elsewhere).
     let src = |rel: &str| -> Result<String> {
-        let path = root.join(&source.dir).join(rel);
-        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))
+        let path = format!("{}/{rel}", source.dir);
+        snapshot
+            .sources
+            .find(&path)
+            .map(|f| snapshot.sources.get(f))
+            .filter(|f| f.exists)
+            .map(|f| f.text.clone())
+            .with_context(|| format!("{path} could not be read: run `cpo check`"))
     };
     let mut files: Vec<(PathBuf, String)> = vec![
         (
@@ -202,6 +215,22 @@ pub fn new_period(
     let mut written = Vec::new();
     for (path, content) in files {
         write_atomic(&path, content.as_bytes())?;
+        written.push(path);
+    }
+    // The annexes the period names, as read (Markdown text or PDF bytes).
+    for (name, annex) in &source.annexes {
+        let Some(rel) = crate::repo::layout::join_relative("", name) else {
+            continue;
+        };
+        let bytes: Vec<u8> = match annex {
+            crate::model::AnnexFile::Markdown(doc) => {
+                snapshot.sources.get(doc.file).text.clone().into_bytes()
+            }
+            crate::model::AnnexFile::Pdf(bytes) => bytes.as_ref().clone(),
+            crate::model::AnnexFile::Unusable(_) => continue,
+        };
+        let path = target.join(rel);
+        write_atomic(&path, &bytes)?;
         written.push(path);
     }
     Ok(written)

@@ -24,17 +24,9 @@ pub enum Fill {
     Example,
 }
 
+/// A TOML string literal (toml_edit escapes what must be).
 fn q(s: &str) -> String {
-    let mut out = String::from("\"");
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+    toml_edit::Value::from(s).to_string().trim().to_string()
 }
 
 /// A readable title for a section id.
@@ -70,8 +62,7 @@ fn guidance(id: &str) -> &'static str {
 
 /// `centres/ID.toml` for a base.
 pub fn centre_toml(base: &BaseFile, name: &str, fill: Fill) -> String {
-    let years: Vec<i32> =
-        (i32::from(base.period.start.year())..=i32::from(base.period.end.year())).collect();
+    let years: Vec<i32> = base.period.years();
     let example = fill == Fill::Example;
     let mut s = String::from("#:schema ../../../schemas/centre.schema.json\n");
     let _ = write!(
@@ -100,15 +91,33 @@ pub fn centre_toml(base: &BaseFile, name: &str, fill: Fill) -> String {
         "# rna = \"W000000000\"         # numéro RNA (facultatif) : W suivi de 9 caractères"
             .to_string()
     };
+    let _ = writeln!(
+        s,
+        "application_date = {}-10-15        # date de la demande de subvention",
+        years.first().map_or(2000, |y| y - 1)
+    );
     let _ = write!(
         s,
-        "\n[association]\nlegal_name = {}\nsiret = {}               # 14 chiffres\n{rna_line}\naddress = {}\nrepresentative = {}\ntitle = {}\n",
+        "\n[association]\nlegal_name = {}\nsiret = {}               # 14 chiffres\n{rna_line}\naddress = {}\nrepresentative = {}\n",
         q(&legal),
         q(siret),
         q(address),
         q(representative),
-        q(title)
     );
+    if example {
+        let _ = write!(
+            s,
+            "civility = \"M.\"                    # Mme ou M.\ntitle = {}\nmandate = {{ act = \"décision\", body = \"conseil d'administration\", date = {}-06-12 }}\niban = \"FR76 3000 6000 0112 3456 7890 189\"\nbic = \"AGRIFRPP\"\nauditor = false                     # un commissaire aux comptes est-il nommé ?\n",
+            q(title),
+            years.first().map_or(2000, |y| y - 1)
+        );
+    } else {
+        let _ = write!(
+            s,
+            "# civility = \"Mme\"                # Mme ou M.\ntitle = {}\n# mandate = {{ act = \"décision\", body = \"conseil d'administration\", date = AAAA-MM-JJ }}\niban = \"TODO\"                      # compte qui reçoit les versements\nbic = \"TODO\"\nauditor = false                     # un commissaire aux comptes est-il nommé (plus de 153 000 € de subventions par an) ?\n",
+            q(title)
+        );
+    }
     let _ = write!(
         s,
         "\n[territory]\nquartiers = [{}]\n",
@@ -198,7 +207,7 @@ fn shift_inline_years(table: &mut InlineTable, delta: i32) {
     }
     table.clear();
     for (k, v) in entries {
-        let year = k.parse::<i32>().unwrap_or_default() + delta;
+        let year = k.parse::<i32>().unwrap_or_default().saturating_add(delta);
         table.insert(year.to_string(), v);
     }
     table.fmt();
@@ -273,8 +282,8 @@ pub fn roll_centre(text: &str, delta: i32) -> Result<String> {
                 .get()
                 .parse::<i32>()
                 .with_context(|| format!("budget key `{}` is not a year", key.get()))?;
-            let new_key =
-                Key::new((year + delta).to_string()).with_leaf_decor(key.leaf_decor().clone());
+            let new_key = Key::new(year.saturating_add(delta).to_string())
+                .with_leaf_decor(key.leaf_decor().clone());
             budget.insert_formatted(&new_key, item);
         }
     }

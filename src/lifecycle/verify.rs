@@ -1,22 +1,29 @@
 //! `cpo verify FILE`: which convention a rendered document is, and whether
-//! the repository still matches it.
+//! it says what the repository says.
 //!
-//! Every rendered document carries its kind, centre id, period and full
-//! fingerprint: HTML in `<meta name="cpo-…">` elements, PDF in its
+//! Every rendered document carries its kind, centre id, period, full
+//! fingerprint and date: HTML in `<meta name="cpo-…">` elements, PDF in its
 //! metadata keywords (`cpo-convention:ID`, `cpo-period:…`,
-//! `cpo-fingerprint:…`, stored in clear in the XMP packet), Markdown in its
-//! first-line comment.
+//! `cpo-fingerprint:…`, `cpo-date:…`, stored in clear in the XMP packet),
+//! Markdown in its first-line comment. That label is only where to look:
+//! `verify` renders the convention again from the repository (with the
+//! document's date) and compares what the file says — every byte of a PDF
+//! (cpo's PDFs are deterministic), the text of HTML and Markdown — so a
+//! changed number, word or byte is found, not just a changed label.
 
 use anyhow::{Result, bail};
+
+use crate::render::ir::DocumentKind;
 
 /// What a document says it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Identity {
-    /// `convention` or `avenant`.
-    pub kind: String,
+    pub kind: DocumentKind,
     pub id: String,
     pub period: String,
     pub fingerprint: String,
+    /// The document's date (ISO), when it carries one (cpo 0.2 and later).
+    pub date: Option<String>,
 }
 
 fn is_value_char(c: char) -> bool {
@@ -31,6 +38,12 @@ fn after<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
     (end > 0).then(|| &rest[..end])
 }
 
+/// The date keyword of a PDF (`cpo-date:2024-01-05`).
+fn after_date(text: &str) -> Option<&str> {
+    let start = text.find("cpo-date:")? + "cpo-date:".len();
+    text.get(start..start + 10)
+}
+
 fn meta<'a>(html: &'a str, name: &str) -> Option<&'a str> {
     let at = html.find(&format!("<meta name=\"{name}\" content=\""))?;
     let rest = &html[at..];
@@ -43,29 +56,34 @@ fn meta<'a>(html: &'a str, name: &str) -> Option<&'a str> {
 pub fn identity(bytes: &[u8]) -> Result<Identity> {
     let text = String::from_utf8_lossy(bytes);
     let fingerprint_ok = |f: &str| f.len() == 64 && f.bytes().all(|b| b.is_ascii_hexdigit());
-    for kind in ["convention", "avenant"] {
+    let date_ok = |d: &str| d.len() == 10 && d.parse::<jiff::civil::Date>().is_ok();
+    for kind in [DocumentKind::Convention, DocumentKind::Avenant] {
+        let kind_name = kind.as_str();
         // HTML `<meta>` elements, then PDF keywords.
         let found = [
             (
-                meta(&text, &format!("cpo-{kind}")),
+                meta(&text, &format!("cpo-{kind_name}")),
                 meta(&text, "cpo-period"),
                 meta(&text, "cpo-fingerprint"),
+                meta(&text, "cpo-date"),
             ),
             (
-                after(&text, &format!("cpo-{kind}:")),
+                after(&text, &format!("cpo-{kind_name}:")),
                 after(&text, "cpo-period:"),
                 after(&text, "cpo-fingerprint:"),
+                after_date(&text),
             ),
         ];
-        for (id, period, fp) in found {
+        for (id, period, fp, date) in found {
             if let (Some(id), Some(period), Some(fp)) = (id, period, fp)
                 && fingerprint_ok(fp)
             {
                 return Ok(Identity {
-                    kind: kind.into(),
+                    kind,
                     id: id.into(),
                     period: period.into(),
                     fingerprint: fp.into(),
+                    date: date.filter(|d| date_ok(d)).map(str::to_string),
                 });
             }
         }
@@ -77,18 +95,69 @@ pub fn identity(bytes: &[u8]) -> Result<Identity> {
             .and_then(|l| l.strip_suffix(" -->"))
     {
         let parts: Vec<&str> = inner.split_whitespace().collect();
-        if let [kind, id, period, fp] = parts.as_slice()
+        let (kind, id, period, fp, date) = match parts.as_slice() {
+            [kind, id, period, fp] => (*kind, *id, *period, *fp, None),
+            [kind, id, period, fp, date] => (*kind, *id, *period, *fp, Some(*date)),
+            _ => ("", "", "", "", None),
+        };
+        if let Some(kind) = DocumentKind::parse(kind)
             && fingerprint_ok(fp)
         {
             return Ok(Identity {
-                kind: (*kind).into(),
-                id: (*id).into(),
-                period: (*period).into(),
-                fingerprint: (*fp).into(),
+                kind,
+                id: id.into(),
+                period: period.into(),
+                fingerprint: fp.into(),
+                date: date.filter(|d| date_ok(d)).map(str::to_string),
             });
         }
     }
     bail!("this file carries no cpo identity: it is not a document rendered by cpo")
+}
+
+/// Where a rendered file and the repository's rendering first differ, in
+/// words: the line (text formats) or the byte (PDF).
+pub fn first_difference(file: &[u8], expected: &[u8], text: bool) -> Option<String> {
+    if file == expected {
+        return None;
+    }
+    if text {
+        let a = String::from_utf8_lossy(file);
+        let b = String::from_utf8_lossy(expected);
+        for (n, (x, y)) in a.lines().zip(b.lines()).enumerate() {
+            if x != y {
+                let shorten = |s: &str| -> String {
+                    let s = s.trim();
+                    if s.chars().count() > 160 {
+                        format!("{}…", s.chars().take(160).collect::<String>())
+                    } else {
+                        s.to_string()
+                    }
+                };
+                return Some(format!(
+                    "line {}: the file says « {} » where the repository gives « {} »",
+                    n + 1,
+                    shorten(x),
+                    shorten(y)
+                ));
+            }
+        }
+        return Some(format!(
+            "the file has {} lines, the repository's rendering {}",
+            a.lines().count(),
+            b.lines().count()
+        ));
+    }
+    let at = file
+        .iter()
+        .zip(expected)
+        .position(|(x, y)| x != y)
+        .unwrap_or(file.len().min(expected.len()));
+    Some(format!(
+        "byte {at} differs (the file has {} bytes, the repository's rendering {})",
+        file.len(),
+        expected.len()
+    ))
 }
 
 #[cfg(test)]
@@ -102,10 +171,11 @@ mod tests {
             "<meta name=\"cpo-convention\" content=\"beaulieu\">\n<meta name=\"cpo-period\" content=\"2022-2025\">\n<meta name=\"cpo-fingerprint\" content=\"{fp}\">"
         );
         let want = Identity {
-            kind: "convention".into(),
+            kind: DocumentKind::Convention,
             id: "beaulieu".into(),
             period: "2022-2025".into(),
             fingerprint: fp.clone(),
+            date: None,
         };
         assert_eq!(identity(html.as_bytes()).unwrap(), want);
         let pdf = format!(

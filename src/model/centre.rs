@@ -11,8 +11,9 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::base::PartyKind;
-use super::types::{Amount, Quantity, Year};
+use super::base::{PartyKind, PaymentTerms};
+use super::parties::{Agrement, Article, AssociationForm, Civility, Gender, Habilitation};
+use super::types::{Amount, Date, MonthDay, Quantity, Year};
 
 /// Données d'un centre pour une période (`centres/ID.toml`).
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
@@ -21,8 +22,19 @@ use super::types::{Amount, Quantity, Year};
 pub struct CentreFile {
     /// Nom usuel du centre (« Centre d'animation de Beaulieu »).
     pub name: String,
+    /// Article du nom : « la » (la Maison de quartier des Couronneries), « le », « l' », « les » ;
+    /// déduit du premier mot du nom quand il est absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub article: Option<Article>,
+    /// Genre du nom, « f » ou « m » : obligatoire avec « l' » ou « les ».
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gender: Option<Gender>,
     /// Nature de la structure.
     pub kind: CentreKind,
+    /// Date de la demande de subvention : « Vu la demande de subvention présentée par
+    /// l'association le 15 octobre 2021 ».
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub application_date: Option<Date>,
     /// Avancement de la convention : brouillon, prête, signée.
     pub status: Status,
     /// Identifiant du centre dans la période précédente, s'il a changé.
@@ -36,6 +48,12 @@ pub struct CentreFile {
     pub association: Association,
     /// Le territoire d'intervention.
     pub territory: CentreTerritory,
+    /// Agrément de la CAF (centre social ou espace de vie sociale).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agrement: Option<Agrement>,
+    /// Documents annexés à la convention de ce centre (statuts, projet social…), après ceux du socle.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub annexes: Vec<AnnexPatch>,
     /// Objectifs du centre, chacun rattaché à une orientation.
     #[serde(default)]
     pub objectives: Vec<Objective>,
@@ -120,10 +138,31 @@ pub struct Association {
     pub rna: Option<String>,
     /// Adresse du siège.
     pub address: String,
+    /// Régime : « loi-1901 » (par défaut) ou « loi-1908 » (Alsace-Moselle).
+    #[serde(default)]
+    pub form: AssociationForm,
+    /// Loi 1908 : le tribunal judiciaire dont le registre des associations l'inscrit (« Strasbourg »).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub register_court: Option<String>,
     /// Personne qui signe pour l'association.
     pub representative: String,
+    /// Civilité du signataire, « Mme » ou « M. ».
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub civility: Option<Civility>,
     /// Qualité du signataire (« Président », « Présidente »…).
     pub title: String,
+    /// Acte qui habilite le signataire : « décision du conseil d'administration du 12 juin 2021 ».
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mandate: Option<Habilitation>,
+    /// IBAN du compte qui reçoit les versements (groupé par 4 ou non).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iban: Option<String>,
+    /// BIC de la banque (8 ou 11 caractères).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bic: Option<String>,
+    /// Un commissaire aux comptes est-il nommé (code de commerce L612-4) ?
+    #[serde(default)]
+    pub auditor: bool,
     /// Adresse électronique de contact (facultative).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
@@ -200,10 +239,30 @@ pub struct PaymentPatch {
     pub advance_percent: Option<u8>,
     /// Jour de l'année (MM-JJ) avant lequel l'avance est versée.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub advance_before: Option<String>,
+    pub advance_before: Option<MonthDay>,
     /// Jour de l'année (MM-JJ) avant lequel le solde est versé.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub balance_before: Option<String>,
+    pub balance_before: Option<MonthDay>,
+    /// Modalités propres à certains financeurs : `[payment.funders.caf]`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub funders: BTreeMap<String, PaymentTerms>,
+}
+
+/// Une annexe ajoutée (toutes les clés) ou modifiée (les clés à changer) pour ce centre.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AnnexPatch {
+    /// Identifiant de l'annexe à ajouter ou modifier.
+    pub id: String,
+    /// Titre de l'annexe.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Fichier, relatif au dossier de la période (`.md` ou `.pdf`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    /// Nature de l'annexe (« charte-laicite-caf »…).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
 }
 
 /// Un signataire ajouté (toutes les clés) ou modifié (les clés à changer).
@@ -215,6 +274,15 @@ pub struct SignatoryPatch {
     /// Nom de la partie.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// Article du nom.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub article: Option<Article>,
+    /// Genre du nom.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gender: Option<Gender>,
+    /// Nom court utilisé dans les articles.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub designation: Option<String>,
     /// SIRET de la partie.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub siret: Option<String>,
@@ -224,9 +292,18 @@ pub struct SignatoryPatch {
     /// Personne qui signe.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub representative: Option<String>,
+    /// Civilité du signataire.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub civility: Option<Civility>,
     /// Qualité du signataire.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
+    /// Acte qui habilite le signataire.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub habilitation: Option<Habilitation>,
+    /// Modalités de versement propres à ce financeur.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment: Option<PaymentTerms>,
     /// Nature de la partie.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<PartyKind>,

@@ -26,7 +26,7 @@ pub struct Config {
 }
 
 /// La collectivité qui tient le dépôt.
-#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Territory {
     /// Nom de la collectivité (« Ville de Poitiers »).
@@ -42,17 +42,33 @@ pub struct Territory {
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RenderConfig {
-    /// Dossier de sortie des documents rendus (par défaut « dist »).
+    /// Dossier de sortie des documents rendus (par défaut « dist ») ; il ne peut être ni
+    /// `periods/`, ni `templates/`, ni `schemas/`, ni `.git`, ni les contenir.
     #[serde(default = "default_output")]
     pub output: String,
+    /// Apostrophe des documents : « typographic » (’, par défaut) ou « straight » (').
+    #[serde(default)]
+    pub apostrophe: ApostropheStyle,
 }
 
 impl Default for RenderConfig {
     fn default() -> Self {
         RenderConfig {
             output: default_output(),
+            apostrophe: ApostropheStyle::default(),
         }
     }
+}
+
+/// L'apostrophe des documents.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ApostropheStyle {
+    /// L'apostrophe typographique ’.
+    #[default]
+    Typographic,
+    /// L'apostrophe droite ', telle qu'écrite.
+    Straight,
 }
 
 fn default_output() -> String {

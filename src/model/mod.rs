@@ -8,29 +8,30 @@
 //! checked.
 
 pub mod base;
+pub mod budget;
 pub mod centre;
 pub mod config;
 pub mod node;
+pub mod parties;
 pub mod text;
 pub mod types;
 
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
 use anyhow::Result;
+use rayon::prelude::*;
 
 use crate::diag::{Diagnostic, FileId, Loc, Rule, Sources};
-use crate::repo::{CONFIG_FILE, Tree};
+use crate::repo::layout::{self, CONFIG_FILE, PERIODS_DIR, TEMPLATES_DIR};
+use crate::repo::{EntryKind, MAX_ANNEX_BYTES, Origin, Read, Tree};
 
 pub use base::BaseFile;
 pub use centre::CentreFile;
 pub use config::Config;
 pub use node::Node;
 pub use text::Text;
-pub use types::{Amount, Quantity, Year};
-
-/// The folder that holds one folder per agreement period.
-pub const PERIODS_DIR: &str = "periods";
-
-/// The folder of a repository's overrides of the built-in templates.
-pub const TEMPLATES_DIR: &str = "templates";
+pub use types::{Amount, Date, MonthDay, Quantity, Year};
 
 /// A TOML file read into a node tree and a typed value.
 #[derive(Debug, Clone)]
@@ -47,6 +48,18 @@ pub struct Document {
     pub text: Text,
 }
 
+/// An annex file named by base.toml or a centre file, as read.
+#[derive(Debug, Clone)]
+pub enum AnnexFile {
+    /// A Markdown annex, rendered into the documents.
+    Markdown(Arc<Document>),
+    /// A PDF annex: its bytes, appended to the PDF documents.
+    Pdf(Arc<Vec<u8>>),
+    /// Absent, refused (a link outside the repository…), or neither .md
+    /// nor .pdf: `annex-missing` says which.
+    Unusable(String),
+}
+
 /// One agreement period folder (`periods/2022-2025`).
 #[derive(Debug)]
 pub struct Period {
@@ -59,10 +72,13 @@ pub struct Period {
     /// `base.toml`, when it exists and is valid.
     pub base: Option<Parsed<BaseFile>>,
     /// `base.md`, when it exists; its H2 sections are the articles.
-    pub base_text: Option<Document>,
+    pub base_text: Option<Arc<Document>>,
     pub centres: Vec<Centre>,
     /// `seals.toml`, when it exists and parses.
     pub seals: Option<(FileId, Node)>,
+    /// The annex files that base.toml and the centres name, by their path
+    /// relative to the period folder.
+    pub annexes: BTreeMap<String, AnnexFile>,
 }
 
 impl Period {
@@ -92,41 +108,83 @@ pub struct Snapshot {
     /// Files of `templates/` (overrides of the built-in templates), by name.
     pub templates: Vec<(String, FileId)>,
     /// What the snapshot was read from, for messages.
-    pub origin: String,
+    pub origin: Origin,
 }
 
 impl Snapshot {
     /// Read a whole repository from `tree`. Fails only on I/O errors; every
-    /// problem in the files themselves becomes a diagnostic.
+    /// problem in the files themselves becomes a diagnostic. Files are read
+    /// one after the other (the tree need not be shared between threads)
+    /// and parsed in parallel.
     pub fn load(tree: &dyn Tree) -> Result<Snapshot> {
         let mut loader = Loader {
             tree,
             sources: Sources::default(),
             diagnostics: Vec::new(),
         };
-        let config = loader.toml::<Config>(CONFIG_FILE, true)?;
-        let mut periods = Vec::new();
+        let config_file = loader.read_text(CONFIG_FILE, true)?;
+        let mut plans = Vec::new();
         for entry in tree.list(PERIODS_DIR)? {
-            if entry.is_dir {
-                periods.push(loader.period(&entry.name)?);
+            match entry.kind {
+                EntryKind::Dir => plans.push(loader.plan_period(&entry.name)?),
+                EntryKind::Other => loader.refuse_entry(&layout::period_dir(&entry.name)),
+                EntryKind::File => {}
             }
         }
-        periods.sort_by(|a, b| (a.years, &a.label).cmp(&(b.years, &b.label)));
         let mut templates = Vec::new();
         for entry in tree.list(TEMPLATES_DIR)? {
-            if !entry.is_dir
-                && let Some(file) = loader.text(&format!("{TEMPLATES_DIR}/{}", entry.name))?
-            {
-                templates.push((entry.name, file));
+            let path = layout::template(&entry.name);
+            match entry.kind {
+                EntryKind::File => {
+                    if let Some(file) = loader.read_text(&path, false)? {
+                        templates.push((entry.name, file));
+                    }
+                }
+                EntryKind::Other => loader.refuse_entry(&path),
+                EntryKind::Dir => {}
             }
         }
+
+        // Parse every file in parallel: TOML into trees and typed values,
+        // Markdown into sections.
+        let sources = &loader.sources;
+        let config_parsed = config_file.map(|f| parse_toml::<Config>(sources, f));
+        let parsed: Vec<ParsedPeriod> = plans
+            .par_iter()
+            .map(|plan| ParsedPeriod::parse(sources, plan))
+            .collect();
+
+        let mut diagnostics = std::mem::take(&mut loader.diagnostics);
+        let config = config_parsed.and_then(|(value, diags)| {
+            diagnostics.extend(diags);
+            value
+        });
+        let mut periods = Vec::new();
+        for (plan, p) in plans.into_iter().zip(parsed) {
+            diagnostics.extend(p.diagnostics);
+            periods.push(Period {
+                label: plan.label,
+                dir: plan.dir,
+                years: plan.years,
+                base: p.base,
+                base_text: p.base_text.map(Arc::new),
+                centres: p.centres,
+                seals: p.seals,
+                annexes: BTreeMap::new(),
+            });
+        }
+        loader.diagnostics = diagnostics;
+        for period in &mut periods {
+            period.annexes = loader.annexes(period)?;
+        }
+        periods.sort_by(|a, b| (a.years, &a.label).cmp(&(b.years, &b.label)));
         Ok(Snapshot {
             sources: loader.sources,
             diagnostics: loader.diagnostics,
             config,
             periods,
             templates,
-            origin: tree.describe(),
+            origin: tree.origin(),
         })
     }
 
@@ -189,9 +247,169 @@ pub fn parse_period_label(label: &str) -> Option<(Year, Year)> {
 /// Whether a centre id is well formed (`[a-z0-9-]+`).
 pub fn is_valid_id(id: &str) -> bool {
     !id.is_empty()
+        && id.len() <= 100
         && id
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// Read and parse a TOML file into a typed value: the value when the file
+/// can be read (repaired if need be, see `node::from_node_all`), and every
+/// problem found.
+fn parse_toml<T: serde::de::DeserializeOwned>(
+    sources: &Sources,
+    file: FileId,
+) -> (Option<Parsed<T>>, Vec<Diagnostic>) {
+    let text = &sources.get(file).text;
+    let tree = match node::parse_toml(file, text) {
+        Ok(tree) => tree,
+        Err(diags) => return (None, diags),
+    };
+    let mut diags = control_characters_in_values(&tree);
+    let (value, errors) = node::from_node_all::<T>(&tree);
+    diags.extend(
+        errors
+            .into_iter()
+            .map(|e| e.into_diagnostic(&Loc::file_start(file))),
+    );
+    (value.map(|(data, tree)| Parsed { file, tree, data }), diags)
+}
+
+/// A control character (other than tab, line feed, carriage return) in a
+/// TOML string, written as an escape (`"\u0007"`): documents cannot print it.
+fn control_characters_in_values(tree: &Node) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut stack = vec![tree];
+    while let Some(node) = stack.pop() {
+        match &node.value {
+            node::Value::String(s) => {
+                if let Some(c) = s.chars().find(|c| is_forbidden_control(*c)) {
+                    out.push(control_finding(node.loc.clone(), c));
+                }
+            }
+            node::Value::Array(items) => stack.extend(items.iter()),
+            node::Value::Table(t) => stack.extend(t.entries.iter().map(|e| &e.node)),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Control characters no document can print: C0 controls but tab, line
+/// feed and carriage return, DEL, and C1 controls.
+pub fn is_forbidden_control(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{2028}' | '\u{2029}')
+}
+
+fn control_finding(loc: Loc, c: char) -> Diagnostic {
+    Diagnostic::new(
+        Rule::ControlCharacter,
+        loc,
+        format!("control character U+{:04X} in a text", c as u32),
+    )
+    .with_help("remove it: documents cannot print it")
+}
+
+/// A Markdown file parsed, with its problems.
+fn parse_markdown(
+    sources: &Sources,
+    file: FileId,
+    front_matter: bool,
+) -> (Document, Vec<Diagnostic>) {
+    let source = &sources.get(file).text;
+    let mut diags = Vec::new();
+    if let Some((i, c)) = source
+        .char_indices()
+        .find(|(_, c)| is_forbidden_control(*c))
+    {
+        diags.push(control_finding(Loc::new(file, i..i + c.len_utf8()), c));
+    }
+    let text = text::parse(file, source, front_matter, &mut diags);
+    (Document { file, text }, diags)
+}
+
+/// What the loader will parse of a period: its files, already read.
+struct PeriodPlan {
+    label: String,
+    dir: String,
+    years: Option<(Year, Year)>,
+    base: Option<FileId>,
+    base_text: Option<FileId>,
+    seals: Option<FileId>,
+    /// Centre ids with their two files (each read when present).
+    centres: Vec<(String, Option<FileId>, Option<FileId>)>,
+}
+
+struct ParsedPeriod {
+    base: Option<Parsed<BaseFile>>,
+    base_text: Option<Document>,
+    seals: Option<(FileId, Node)>,
+    centres: Vec<Centre>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl ParsedPeriod {
+    fn parse(sources: &Sources, plan: &PeriodPlan) -> ParsedPeriod {
+        let mut diagnostics = Vec::new();
+        let base = plan.base.and_then(|f| {
+            let (v, d) = parse_toml::<BaseFile>(sources, f);
+            diagnostics.extend(d);
+            v
+        });
+        let base_text = plan.base_text.map(|f| {
+            let (doc, d) = parse_markdown(sources, f, false);
+            diagnostics.extend(d);
+            doc
+        });
+        let seals = plan
+            .seals
+            .and_then(|f| match node::parse_toml(f, &sources.get(f).text) {
+                Ok(tree) => Some((f, tree)),
+                Err(d) => {
+                    diagnostics.extend(d);
+                    None
+                }
+            });
+        let centres: Vec<(Centre, Vec<Diagnostic>)> = plan
+            .centres
+            .par_iter()
+            .map(|(id, toml, md)| {
+                let mut diags = Vec::new();
+                let data = toml.and_then(|f| {
+                    let (v, d) = parse_toml::<CentreFile>(sources, f);
+                    diags.extend(d);
+                    v
+                });
+                let text = md.map(|f| {
+                    let (doc, d) = parse_markdown(sources, f, true);
+                    diags.extend(d);
+                    doc
+                });
+                (
+                    Centre {
+                        id: id.clone(),
+                        data,
+                        text,
+                    },
+                    diags,
+                )
+            })
+            .collect();
+        let centres = centres
+            .into_iter()
+            .map(|(c, d)| {
+                diagnostics.extend(d);
+                c
+            })
+            .collect();
+        ParsedPeriod {
+            base,
+            base_text,
+            seals,
+            centres,
+            diagnostics,
+        }
+    }
 }
 
 struct Loader<'t> {
@@ -201,11 +419,64 @@ struct Loader<'t> {
 }
 
 impl Loader<'_> {
-    /// Read a text file into the sources. `None` when absent; an invalid
-    /// UTF-8 file is reported and yields `None` too.
-    fn text(&mut self, path: &str) -> Result<Option<FileId>> {
-        let Some(bytes) = self.tree.read(path)? else {
-            return Ok(None);
+    /// A path cpo would read but refuses (a FIFO, a link outside…): a
+    /// finding at the path, nothing read.
+    fn refuse_entry(&mut self, path: &str) {
+        match self.tree.read(path) {
+            Ok(Read::Refused(refusal)) => self.refused(path, &refusal),
+            Ok(_) | Err(_) => {
+                let file = self.placeholder(path);
+                self.diagnostics.push(Diagnostic::new(
+                    Rule::SpecialFile,
+                    Loc::file_start(file),
+                    format!("`{path}` is not a regular file or folder: it was not read"),
+                ));
+            }
+        }
+    }
+
+    fn placeholder(&mut self, path: &str) -> FileId {
+        self.sources
+            .find(path)
+            .unwrap_or_else(|| self.sources.add_missing(path))
+    }
+
+    fn refused(&mut self, path: &str, refusal: &crate::repo::Refusal) {
+        let file = self.placeholder(path);
+        let rule = match refusal {
+            crate::repo::Refusal::TooLarge { .. } => Rule::TooLarge,
+            _ => Rule::SpecialFile,
+        };
+        self.diagnostics.push(
+            Diagnostic::new(rule, Loc::file_start(file), format!("`{path}` {refusal}"))
+                .with_help(match rule {
+                    Rule::TooLarge => "split the text, or move long material to an annex",
+                    _ => "cpo reads only regular files inside the repository; replace it with the file itself",
+                }),
+        );
+    }
+
+    /// Read a text file into the sources. `None` when absent, refused, or
+    /// not UTF-8 (each reported). A `required` file that is absent is
+    /// reported as `missing-file`.
+    fn read_text(&mut self, path: &str, required: bool) -> Result<Option<FileId>> {
+        let bytes = match self.tree.read(path)? {
+            Read::File(bytes) => bytes,
+            Read::Missing => {
+                if required && self.sources.find(path).is_none() {
+                    let file = self.sources.add_missing(path);
+                    self.diagnostics.push(Diagnostic::new(
+                        Rule::MissingFile,
+                        Loc::file_start(file),
+                        format!("`{path}` is missing"),
+                    ));
+                }
+                return Ok(None);
+            }
+            Read::Refused(refusal) => {
+                self.refused(path, &refusal);
+                return Ok(None);
+            }
         };
         match String::from_utf8(bytes) {
             Ok(text) => Ok(Some(self.sources.add(path, text))),
@@ -228,61 +499,13 @@ impl Loader<'_> {
         }
     }
 
-    /// Read and parse a TOML file into a typed value.
-    fn toml<T: serde::de::DeserializeOwned>(
-        &mut self,
-        path: &str,
-        required: bool,
-    ) -> Result<Option<Parsed<T>>> {
-        let Some(file) = self.text(path)? else {
-            if required && self.sources.find(path).is_none() {
-                let file = self.sources.add_missing(path);
-                self.diagnostics.push(Diagnostic::new(
-                    Rule::MissingFile,
-                    Loc::file_start(file),
-                    format!("`{path}` is missing"),
-                ));
-            }
-            return Ok(None);
-        };
-        let text = &self.sources.get(file).text;
-        let tree = match node::parse_toml(file, text) {
-            Ok(tree) => tree,
-            Err(diags) => {
-                self.diagnostics.extend(diags);
-                return Ok(None);
-            }
-        };
-        let (value, errors) = node::from_node_all::<T>(&tree);
-        self.diagnostics.extend(
-            errors
-                .into_iter()
-                .map(|e| e.into_diagnostic(&Loc::file_start(file))),
-        );
-        Ok(value.map(|(data, tree)| Parsed { file, tree, data }))
-    }
-
-    fn markdown(&mut self, path: &str, front_matter: bool) -> Result<Option<Document>> {
-        let Some(file) = self.text(path)? else {
-            return Ok(None);
-        };
-        let text = text::parse(
-            file,
-            &self.sources.get(file).text,
-            front_matter,
-            &mut self.diagnostics,
-        );
-        Ok(Some(Document { file, text }))
-    }
-
-    fn period(&mut self, label: &str) -> Result<Period> {
-        let dir = format!("{PERIODS_DIR}/{label}");
-        let base_path = format!("{dir}/base.toml");
-        let base_md_path = format!("{dir}/base.md");
+    fn plan_period(&mut self, label: &str) -> Result<PeriodPlan> {
+        let dir = layout::period_dir(label);
+        let base_path = layout::period_file(label, layout::BASE_TOML);
+        let base_md_path = layout::period_file(label, layout::BASE_MD);
         let years = parse_period_label(label);
-        let base_exists = self.tree.read(&base_path)?.is_some();
-        let base = self.toml::<BaseFile>(&base_path, true)?;
-        let base_text = self.markdown(&base_md_path, false)?;
+        let base = self.read_text(&base_path, true)?;
+        let base_text = self.read_text(&base_md_path, false)?;
         if base_text.is_none() && self.sources.find(&base_md_path).is_none() {
             let file = self.sources.add_missing(&base_md_path);
             self.diagnostics.push(Diagnostic::new(
@@ -292,10 +515,12 @@ impl Loader<'_> {
             ));
         }
         if years.is_none() {
-            let file = self
-                .sources
-                .find(&base_path)
-                .filter(|_| base_exists)
+            let file = base
+                .or_else(|| {
+                    self.sources
+                        .find(&base_path)
+                        .filter(|f| self.sources.get(*f).exists)
+                })
                 .unwrap_or_else(|| self.sources.add_missing(&dir));
             self.diagnostics.push(
                 Diagnostic::new(
@@ -307,74 +532,59 @@ impl Loader<'_> {
             );
         }
 
-        let centres_dir = format!("{dir}/centres");
+        let centres_dir = layout::centres_dir(label);
         let mut stems: Vec<String> = Vec::new();
         for entry in self.tree.list(&centres_dir)? {
-            if entry.is_dir {
-                continue;
-            }
-            if let Some(stem) = entry
+            let Some(stem) = entry
                 .name
                 .strip_suffix(".toml")
                 .or_else(|| entry.name.strip_suffix(".md"))
-                && !stems.iter().any(|s| s == stem)
-            {
+            else {
+                continue;
+            };
+            if entry.kind == EntryKind::Dir {
+                self.refuse_entry(&format!("{centres_dir}/{}", entry.name));
+                continue;
+            }
+            if !stems.iter().any(|s| s == stem) {
                 stems.push(stem.to_string());
             }
         }
         let mut centres = Vec::new();
         for id in stems {
-            centres.push(self.centre(&centres_dir, id)?);
+            centres.push(self.plan_centre(label, id)?);
         }
-
-        let seals_path = format!("{dir}/seals.toml");
-        let seals = match self.text(&seals_path)? {
-            Some(file) => match node::parse_toml(file, &self.sources.get(file).text) {
-                Ok(tree) => Some((file, tree)),
-                Err(diags) => {
-                    self.diagnostics.extend(diags);
-                    None
-                }
-            },
-            None => None,
-        };
-
-        Ok(Period {
+        let seals_path = layout::period_file(label, layout::SEALS_FILE);
+        let seals = self.read_text(&seals_path, false)?;
+        Ok(PeriodPlan {
             label: label.to_string(),
             dir,
             years,
             base,
             base_text,
-            centres,
             seals,
+            centres,
         })
     }
 
-    fn centre(&mut self, centres_dir: &str, id: String) -> Result<Centre> {
-        let toml_path = format!("{centres_dir}/{id}.toml");
-        let md_path = format!("{centres_dir}/{id}.md");
-        let has_toml = self.tree.read(&toml_path)?.is_some();
-        let has_md = self.tree.read(&md_path)?.is_some();
-        let data = if has_toml {
-            self.toml::<CentreFile>(&toml_path, false)?
-        } else {
-            None
-        };
-        let text = if has_md {
-            self.markdown(&md_path, true)?
-        } else {
-            None
-        };
+    fn plan_centre(
+        &mut self,
+        label: &str,
+        id: String,
+    ) -> Result<(String, Option<FileId>, Option<FileId>)> {
+        let toml_path = layout::centre_toml(label, &id);
+        let md_path = layout::centre_md(label, &id);
+        let toml = self.read_text(&toml_path, false)?;
+        let md = self.read_text(&md_path, false)?;
+        let seen = |loader: &Self, path: &str| loader.sources.find(path).is_some();
+        let (has_toml, has_md) = (seen(self, &toml_path), seen(self, &md_path));
         let (present, missing) = match (has_toml, has_md) {
             (true, false) => (toml_path.as_str(), md_path.as_str()),
             (false, true) => (md_path.as_str(), toml_path.as_str()),
             _ => ("", ""),
         };
         if !present.is_empty() {
-            let file = self
-                .sources
-                .find(present)
-                .unwrap_or_else(|| self.sources.add_missing(present));
+            let file = self.placeholder(present);
             self.diagnostics.push(
                 Diagnostic::new(
                     Rule::MissingFile,
@@ -386,10 +596,7 @@ impl Loader<'_> {
         }
         if !is_valid_id(&id) {
             let path = if has_toml { &toml_path } else { &md_path };
-            let file = self
-                .sources
-                .find(path)
-                .unwrap_or_else(|| self.sources.add_missing(path.as_str()));
+            let file = self.placeholder(path);
             self.diagnostics.push(
                 Diagnostic::new(
                     Rule::BadId,
@@ -399,7 +606,66 @@ impl Loader<'_> {
                 .with_help("centre file names use lowercase letters, digits and `-` only"),
             );
         }
-        Ok(Centre { id, data, text })
+        Ok((id, toml, md))
+    }
+
+    /// Read the annex files a period's base and centres name. Problems are
+    /// not reported here: `check` reports `annex-missing` where the annex
+    /// is named.
+    fn annexes(&mut self, period: &Period) -> Result<BTreeMap<String, AnnexFile>> {
+        let mut names: Vec<&str> = Vec::new();
+        if let Some(base) = &period.base {
+            names.extend(base.data.annexes.iter().map(|a| a.file.as_str()));
+        }
+        for c in &period.centres {
+            if let Some(d) = &c.data {
+                names.extend(d.data.annexes.iter().filter_map(|a| a.file.as_deref()));
+            }
+        }
+        let mut out = BTreeMap::new();
+        for name in names {
+            if out.contains_key(name) {
+                continue;
+            }
+            let Some(path) = layout::join_relative(&period.dir, name)
+                .filter(|p| p.starts_with(&format!("{}/", period.dir)))
+            else {
+                out.insert(
+                    name.to_string(),
+                    AnnexFile::Unusable("its path leaves the period folder".into()),
+                );
+                continue;
+            };
+            let lower = name.to_ascii_lowercase();
+            let annex = if lower.ends_with(".md") {
+                match self.tree.read(&path)? {
+                    Read::File(bytes) => match String::from_utf8(bytes) {
+                        Ok(text) => {
+                            let file = self.sources.add(&path, text);
+                            let (doc, diags) = parse_markdown(&self.sources, file, false);
+                            self.diagnostics.extend(diags);
+                            AnnexFile::Markdown(Arc::new(doc))
+                        }
+                        Err(_) => AnnexFile::Unusable("it is not valid UTF-8".into()),
+                    },
+                    Read::Missing => AnnexFile::Unusable("it does not exist".into()),
+                    Read::Refused(r) => AnnexFile::Unusable(format!("it {r}")),
+                }
+            } else if lower.ends_with(".pdf") {
+                match self.tree.read_limited(&path, MAX_ANNEX_BYTES)? {
+                    Read::File(bytes) if bytes.starts_with(b"%PDF-") => {
+                        AnnexFile::Pdf(Arc::new(bytes))
+                    }
+                    Read::File(_) => AnnexFile::Unusable("it is not a PDF file".into()),
+                    Read::Missing => AnnexFile::Unusable("it does not exist".into()),
+                    Read::Refused(r) => AnnexFile::Unusable(format!("it {r}")),
+                }
+            } else {
+                AnnexFile::Unusable("an annex is a .md or a .pdf file".into())
+            };
+            out.insert(name.to_string(), annex);
+        }
+        Ok(out)
     }
 }
 

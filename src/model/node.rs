@@ -171,6 +171,19 @@ impl Node {
         node.loc.clone()
     }
 
+    /// What this value is, for "expected …, found …" messages.
+    fn unexpected(&self) -> de::Unexpected<'_> {
+        match &self.value {
+            Value::String(s) => de::Unexpected::Str(s),
+            Value::Integer(i) => de::Unexpected::Signed(*i),
+            Value::Float(raw) => de::Unexpected::Other(raw),
+            Value::Bool(b) => de::Unexpected::Bool(*b),
+            Value::Datetime(_) => de::Unexpected::Other("a date and time"),
+            Value::Array(_) => de::Unexpected::Seq,
+            Value::Table(_) => de::Unexpected::Map,
+        }
+    }
+
     /// An empty table at a location (the root of an empty document).
     pub fn empty_table(loc: Loc) -> Node {
         Node {
@@ -263,6 +276,9 @@ pub struct DeError {
     pub rule: Rule,
     /// For a missing key: its name.
     pub field: Option<&'static str>,
+    /// For an unknown key: the valid key it is closest to; for an unknown
+    /// value of an enumeration: the first valid one. Recovery uses it.
+    pub suggestion: Option<&'static str>,
     pub message: String,
     pub help: Option<String>,
     pub loc: Option<Loc>,
@@ -294,12 +310,30 @@ impl fmt::Display for DeError {
 
 impl std::error::Error for DeError {}
 
+/// Marks a custom deserialization message with the rule it belongs to, so
+/// that a type's own `Deserialize` (an amount beyond its bound) can report
+/// under its rule rather than `wrong-type`: serde's `custom` only carries
+/// text, so the rule travels inside it, between two [`RULE_TAG`]s.
+const RULE_TAG: char = '\u{1}';
+
+/// A deserialization message that reports under `rule` (see [`RULE_TAG`]).
+pub fn tagged(rule: Rule, message: &str) -> String {
+    format!("{RULE_TAG}{}{RULE_TAG}{message}", rule.name())
+}
+
 impl de::Error for DeError {
     fn custom<T: fmt::Display>(msg: T) -> Self {
+        let text = msg.to_string();
+        let (rule, message) = text
+            .strip_prefix(RULE_TAG)
+            .and_then(|rest| rest.split_once(RULE_TAG))
+            .and_then(|(name, message)| Some((Rule::from_name(name)?, message.to_string())))
+            .unwrap_or((Rule::WrongType, text));
         DeError {
-            rule: Rule::WrongType,
+            rule,
             field: None,
-            message: msg.to_string(),
+            suggestion: None,
+            message,
             help: None,
             loc: None,
         }
@@ -320,6 +354,7 @@ impl de::Error for DeError {
             one_of(expected)
         ));
         e.help = closest(variant, expected.iter().copied()).map(|c| format!("did you mean `{c}`?"));
+        e.suggestion = expected.first().copied();
         e
     }
 
@@ -328,6 +363,7 @@ impl de::Error for DeError {
         DeError {
             rule: Rule::UnknownKey,
             field: None,
+            suggestion,
             message: format!("unknown key `{field}`"),
             help: Some(match suggestion {
                 Some(c) => format!("did you mean `{c}`?"),
@@ -341,6 +377,7 @@ impl de::Error for DeError {
         DeError {
             rule: Rule::MissingKey,
             field: Some(field),
+            suggestion: None,
             message: format!("missing key `{field}`"),
             help: None,
             loc: None,
@@ -362,40 +399,257 @@ pub fn from_node<'de, T: serde::Deserialize<'de>>(node: &'de Node) -> Result<T, 
     T::deserialize(node).map_err(|e| e.at(&node.loc))
 }
 
-/// Read a typed value, reporting every structural problem of the tree, not
-/// only the first: after each error the offending key (or array element) is
-/// dropped and reading starts again. A missing key that results from such a
-/// drop is not reported twice. Returns the value when the remaining tree
-/// reads (the tree is then the repaired one, so paths into it match the
-/// value), and the errors in the order found.
+/// Read a typed value, reporting every structural problem of the tree and
+/// still producing a value whenever the file can be repaired, so that the
+/// rest of the file goes through every rule (one mistake does not hide the
+/// others):
+/// - an unknown key that is a near miss of a valid key the table lacks
+///   (`adress` for `address`) is reported once, as `unknown-key` with its
+///   suggestion, and read as the key it was meant to be;
+/// - any other unknown key, or a value of the wrong type, is reported and
+///   dropped; a string that reads as the date or number expected is kept
+///   as that value (`start = "2022-01-01"`);
+/// - a required key that is missing (or was dropped) is reported once, and
+///   a neutral placeholder stands in for it, tried type by type. Placeholder
+///   nodes carry a [synthetic](Loc::is_synthetic) location: findings about
+///   them are consequences of the missing key and are dropped when reported.
+///
+/// Returns the value (with the repaired tree, so that paths into it match
+/// the value) unless no repair makes the file readable, and the errors in
+/// the order found.
 pub fn from_node_all<T: serde::de::DeserializeOwned>(
     tree: &Node,
 ) -> (Option<(T, Node)>, Vec<DeError>) {
     let mut tree = tree.clone();
-    let mut errors: Vec<DeError> = Vec::new();
-    let mut dropped: Vec<(Loc, String)> = Vec::new();
-    for _ in 0..256 {
+    let mut repair = Repair::default();
+    // Each round fixes one problem; files have at most a few hundred keys.
+    for _ in 0..1024 {
         match from_node::<T>(&tree) {
-            Ok(value) => return (Some((value, tree)), errors),
+            Ok(value) => return (Some((value, tree)), repair.errors),
             Err(e) => {
-                if let (Rule::MissingKey, Some(field), Some(loc)) = (e.rule, e.field, &e.loc)
-                    && dropped.iter().any(|(l, k)| l == loc && k == field)
-                {
-                    break;
-                }
-                let Some(loc) = e.loc.clone() else {
-                    errors.push(e);
-                    break;
-                };
-                errors.push(e);
-                match drop_at(&mut tree, &loc) {
-                    Some(dropped_entry) => dropped.push(dropped_entry),
-                    None => break,
+                if !repair.fix(&mut tree, e) {
+                    return (None, repair.errors);
                 }
             }
         }
     }
-    (None, errors)
+    (None, repair.errors)
+}
+
+/// Neutral values tried, in order, for a missing key whose type is unknown.
+const PLACEHOLDERS: usize = 7;
+
+fn placeholder(attempt: usize, variant: Option<&'static str>) -> Option<Value> {
+    Some(match attempt {
+        0 => Value::String(variant.unwrap_or_default().to_string()),
+        1 => Value::Integer(0),
+        2 => Value::Table(Table::default()),
+        3 => Value::Array(Vec::new()),
+        4 => Value::Bool(false),
+        5 => Value::Datetime("1970-01-01".parse().ok()?),
+        6 => Value::String("01-01".to_string()),
+        _ => return None,
+    })
+}
+
+/// What the recovery loop of [`from_node_all`] has done so far.
+#[derive(Default)]
+struct Repair {
+    errors: Vec<DeError>,
+    /// (table, key) of keys dropped or renamed: their absence was reported.
+    handled: Vec<(Loc, String)>,
+    /// Placeholders inserted: (its location, the table, the key, attempt).
+    placeholders: Vec<(Loc, Loc, &'static str, usize)>,
+    /// Values coerced from a string: a second error there drops them.
+    coerced: Vec<Loc>,
+    next_synthetic: usize,
+}
+
+impl Repair {
+    /// Fix the tree for `e`; false when it cannot be fixed.
+    fn fix(&mut self, tree: &mut Node, e: DeError) -> bool {
+        let Some(loc) = e.loc.clone() else {
+            self.errors.push(e);
+            return false;
+        };
+        // A placeholder table lacks keys of its own: fill them too, silently
+        // (the missing table was reported).
+        if e.rule == Rule::MissingKey
+            && let Some(field) = e.field
+            && self.placeholders.iter().any(|p| p.0 == loc)
+        {
+            return self.place(tree, loc, field, 0, None);
+        }
+        // An error about a placeholder: try the next neutral value.
+        if let Some(i) = self.placeholders.iter().position(|p| p.0 == loc) {
+            let (old, table, key, attempt) = self.placeholders.remove(i);
+            let variant = (e.rule == Rule::WrongType)
+                .then_some(e.suggestion)
+                .flatten();
+            let attempt = if variant.is_some() && attempt == 0 {
+                0
+            } else {
+                attempt + 1
+            };
+            remove_entry_at(tree, &old);
+            return self.place(tree, table, key, attempt, variant);
+        }
+        match e.rule {
+            Rule::MissingKey => {
+                let Some(field) = e.field else {
+                    self.errors.push(e);
+                    return false;
+                };
+                if !self.handled.iter().any(|(l, k)| *l == loc && k == field) {
+                    self.handled.push((loc.clone(), field.to_string()));
+                    self.errors.push(e);
+                }
+                self.place(tree, loc, field, 0, None)
+            }
+            Rule::UnknownKey => {
+                let suggestion = e.suggestion;
+                self.errors.push(e);
+                if let Some(key) = suggestion
+                    && let Some(table) = rename_at(tree, &loc, key)
+                {
+                    self.handled.push((table, key.to_string()));
+                    return true;
+                }
+                self.drop(tree, &loc)
+            }
+            _ => {
+                self.errors.push(e);
+                if !self.coerced.contains(&loc) && coerce_at(tree, &loc) {
+                    self.coerced.push(loc);
+                    return true;
+                }
+                self.drop(tree, &loc)
+            }
+        }
+    }
+
+    fn drop(&mut self, tree: &mut Node, loc: &Loc) -> bool {
+        match drop_at(tree, loc) {
+            Some(dropped) => {
+                self.handled.push(dropped);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Insert placeholder number `attempt` for `key` in the table at `table`.
+    fn place(
+        &mut self,
+        tree: &mut Node,
+        table: Loc,
+        key: &'static str,
+        attempt: usize,
+        variant: Option<&'static str>,
+    ) -> bool {
+        if attempt >= PLACEHOLDERS {
+            return false;
+        }
+        let Some(value) = placeholder(attempt, variant) else {
+            return false;
+        };
+        let loc = Loc::synthetic(table.file, self.next_synthetic);
+        self.next_synthetic += 1;
+        let Some(target) = table_at(tree, &table) else {
+            return false;
+        };
+        target.entries.push(Entry {
+            key: key.to_string(),
+            key_loc: loc.clone(),
+            node: Node {
+                value,
+                loc: loc.clone(),
+            },
+        });
+        self.placeholders.push((loc, table, key, attempt));
+        true
+    }
+}
+
+/// The table whose node is at `loc`.
+fn table_at<'a>(node: &'a mut Node, loc: &Loc) -> Option<&'a mut Table> {
+    if node.loc == *loc && matches!(node.value, Value::Table(_)) {
+        return node.as_table_mut();
+    }
+    match &mut node.value {
+        Value::Table(t) => t
+            .entries
+            .iter_mut()
+            .find_map(|e| table_at(&mut e.node, loc)),
+        Value::Array(items) => items.iter_mut().find_map(|n| table_at(n, loc)),
+        _ => None,
+    }
+}
+
+/// Remove the entry whose value is at `loc` (a placeholder).
+fn remove_entry_at(node: &mut Node, loc: &Loc) -> bool {
+    match &mut node.value {
+        Value::Table(t) => {
+            if let Some(i) = t.entries.iter().position(|e| e.node.loc == *loc) {
+                t.entries.remove(i);
+                return true;
+            }
+            t.entries
+                .iter_mut()
+                .any(|e| remove_entry_at(&mut e.node, loc))
+        }
+        Value::Array(items) => items.iter_mut().any(|n| remove_entry_at(n, loc)),
+        _ => false,
+    }
+}
+
+/// Rename the key at `loc` to `key` when its table has no such key yet.
+/// Returns the table's location.
+fn rename_at(node: &mut Node, loc: &Loc, key: &str) -> Option<Loc> {
+    let here = node.loc.clone();
+    match &mut node.value {
+        Value::Table(t) => {
+            if let Some(i) = t.entries.iter().position(|e| e.key_loc == *loc) {
+                if t.get(key).is_some() {
+                    return None;
+                }
+                t.entries[i].key = key.to_string();
+                return Some(here);
+            }
+            t.entries
+                .iter_mut()
+                .find_map(|e| rename_at(&mut e.node, loc, key))
+        }
+        Value::Array(items) => items.iter_mut().find_map(|n| rename_at(n, loc, key)),
+        _ => None,
+    }
+}
+
+/// A string value at `loc` that reads as a TOML date or number becomes
+/// that value. Returns whether it did.
+fn coerce_at(node: &mut Node, loc: &Loc) -> bool {
+    if node.loc == *loc {
+        let Value::String(s) = &node.value else {
+            return false;
+        };
+        let s = s.trim();
+        let coerced = if let Ok(d) = s.parse::<toml::value::Datetime>() {
+            Value::Datetime(d)
+        } else if let Ok(i) = s.parse::<i64>() {
+            Value::Integer(i)
+        } else if super::types::parse_decimal(s).is_ok() && !s.is_empty() {
+            Value::Float(s.to_string())
+        } else {
+            return false;
+        };
+        node.value = coerced;
+        return true;
+    }
+    match &mut node.value {
+        Value::Table(t) => t.entries.iter_mut().any(|e| coerce_at(&mut e.node, loc)),
+        Value::Array(items) => items.iter_mut().any(|n| coerce_at(n, loc)),
+        _ => false,
+    }
 }
 
 /// Remove the table entry whose key or value is at `loc`, or the array
@@ -490,10 +744,16 @@ impl<'de> de::Deserializer<'de> for &'de Node {
 
     fn deserialize_newtype_struct<V: Visitor<'de>>(
         self,
-        _name: &'static str,
+        name: &'static str,
         visitor: V,
     ) -> Result<V::Value, DeError> {
-        visitor.visit_newtype_struct(self)
+        if name == super::types::DATE_NEWTYPE && !matches!(self.value, Value::Datetime(_)) {
+            return Err(de::Error::invalid_type(self.unexpected(), &visitor))
+                .map_err(|e: DeError| e.at(&self.loc));
+        }
+        visitor
+            .visit_newtype_struct(self)
+            .map_err(|e| e.at(&self.loc))
     }
 
     fn deserialize_enum<V: Visitor<'de>>(

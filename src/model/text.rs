@@ -112,6 +112,16 @@ pub fn parse(file: FileId, source: &str, front_matter: bool, diags: &mut Vec<Dia
             body_span: body_start + body_range.start..body_start + body_range.end,
         });
     }
+    if let Some(r) = structure.too_deep.clone() {
+        diags.push(
+            Diagnostic::new(
+                Rule::TooDeep,
+                at(r),
+                format!("this text nests more than {MAX_NESTING} levels deep (block quotes, lists or emphasis)"),
+            )
+            .with_help("documents flatten what lies deeper; write it with fewer levels"),
+        );
+    }
     text.raw_html = structure.raw_html.into_iter().map(at).collect();
     text.links = structure
         .links
@@ -119,6 +129,12 @@ pub fn parse(file: FileId, source: &str, front_matter: bool, diags: &mut Vec<Dia
         .map(|(url, r)| (url, at(r)))
         .collect();
     text
+}
+
+/// Cut generated Markdown (base.md rendered for a centre) into its parts;
+/// its problems were reported on the template.
+pub fn parse_generated(source: &str) -> Text {
+    parse(FileId(0), source, false, &mut Vec::new())
 }
 
 /// `---\n...\n---\n` at the very start: (yaml, its offset, offset after the closing line).
@@ -185,9 +201,19 @@ struct Structure {
     headings: Vec<Heading>,
     raw_html: Vec<Range<usize>>,
     links: Vec<(String, Range<usize>)>,
+    /// The first place nested deeper than [`MAX_NESTING`].
+    too_deep: Option<Range<usize>>,
 }
 
-fn options() -> Options<'static> {
+/// How deep Markdown may nest (block quotes, lists, emphasis) in a text
+/// cpo renders: real documents use three or four levels; documents are
+/// written by recursive code, so depth is bounded rather than trusted.
+pub const MAX_NESTING: usize = 32;
+
+/// The Markdown dialect of centre and base texts (CommonMark, tables,
+/// strikethrough, autolinks): parsing for structure and for documents
+/// must agree.
+pub(crate) fn options() -> Options<'static> {
     let mut o = Options::default();
     o.extension.table = true;
     o.extension.strikethrough = true;
@@ -219,6 +245,7 @@ fn scan(text: &str) -> Structure {
         headings: Vec::new(),
         raw_html: Vec::new(),
         links: Vec::new(),
+        too_deep: None,
     };
     for node in root.children() {
         let data = node.data();
@@ -249,6 +276,22 @@ fn scan(text: &str) -> Structure {
             });
         }
     }
+    // Depth with an explicit counter over the traversal's edges: no
+    // recursion, whatever the input.
+    let mut depth = 0usize;
+    for edge in root.traverse() {
+        match edge {
+            comrak::arena_tree::NodeEdge::Start(node) => {
+                depth += 1;
+                if depth > MAX_NESTING + 1 && out.too_deep.is_none() {
+                    let pos = node.data().sourcepos;
+                    let at = offset(pos.start.line, pos.start.column);
+                    out.too_deep = Some(at..at);
+                }
+            }
+            comrak::arena_tree::NodeEdge::End(_) => depth = depth.saturating_sub(1),
+        }
+    }
     for node in root.descendants() {
         let data = node.data();
         let pos = data.sourcepos;
@@ -271,7 +314,8 @@ fn scan(text: &str) -> Structure {
     out
 }
 
-fn is_comment(html: &str) -> bool {
+/// Whether raw HTML is only a comment (a note to editors, dropped).
+pub(crate) fn is_comment(html: &str) -> bool {
     let t = html.trim();
     t.starts_with("<!--") && t.ends_with("-->")
 }

@@ -1,81 +1,175 @@
 //! The check rules that come with rendering: `template` (base.md must
-//! compile and render for every centre) and `broken-link` (a relative link
-//! in base.md or a centre's text must name a file of the repository).
+//! compile and render for every centre; the page templates and the typst
+//! template overrides must compile), `article-reference` (`article(id=…)`
+//! names an article), and `broken-link` (a relative link in base.md or a
+//! centre's text must name a file of the repository).
 //!
-//! They plug into `check` through [`crate::check::Extra`], so the rule
-//! catalogue stays in one place and `check` does not depend on rendering.
+//! The template rules plug into `check` through
+//! [`crate::check::RuleSource`], so the rule catalogue stays in one place
+//! and `check` does not depend on rendering; the compiled base.md of each
+//! period is kept for the stages that render afterwards. Links are checked
+//! by [`links`], against the tree the repository was read from.
 
-use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
 
-use super::context;
 use super::template::BaseTemplate;
-use crate::check::Extra;
+use crate::check::{Options, PeriodCx, RuleSource};
 use crate::diag::{Diagnostic, Loc, Rule};
 use crate::merge::Convention;
+use crate::model::Snapshot;
 use crate::model::config::Territory;
-use crate::model::{Period, Snapshot};
-use crate::repo::Tree;
+use crate::repo::{Read, Tree, layout};
 
-/// `template` and `broken-link`, reading linked files through `tree`.
-pub struct RenderChecks<'t> {
-    tree: &'t dyn Tree,
-    /// Compiled base.md per period (None when it does not compile).
-    templates: RefCell<HashMap<String, Option<std::rc::Rc<BaseTemplate>>>>,
-    /// Rendering errors already reported: the same error for every centre is said once.
-    reported: RefCell<std::collections::HashSet<(String, Option<std::ops::Range<usize>>)>>,
-    /// The page templates (templates/ overrides) are checked once per run.
-    theme_checked: std::cell::Cell<bool>,
+/// `template` and `article-reference`.
+pub struct TemplateChecks {
+    /// Compiled base.md per period (absent when it does not compile).
+    compiled: Mutex<HashMap<String, Arc<BaseTemplate>>>,
+    /// Rendering errors already reported: the same error for every centre
+    /// is said once.
+    reported: Mutex<HashSet<(String, Option<std::ops::Range<usize>>)>>,
 }
 
-impl<'t> RenderChecks<'t> {
-    pub fn new(tree: &'t dyn Tree) -> RenderChecks<'t> {
-        RenderChecks {
-            tree,
-            templates: RefCell::new(HashMap::new()),
-            reported: RefCell::new(std::collections::HashSet::new()),
-            theme_checked: std::cell::Cell::new(false),
+impl TemplateChecks {
+    pub fn new(_territory: Option<&Territory>) -> TemplateChecks {
+        TemplateChecks {
+            compiled: Mutex::new(HashMap::new()),
+            reported: Mutex::new(HashSet::new()),
         }
     }
 
-    /// base.md of a period, compiled once by `check_period` (None when it
-    /// does not compile).
-    fn template(&self, period: &Period) -> Option<std::rc::Rc<BaseTemplate>> {
-        self.templates
-            .borrow()
-            .get(&period.label)
-            .cloned()
-            .flatten()
+    /// The compiled base.md of each checked period.
+    pub fn into_compiled(self) -> HashMap<String, Arc<BaseTemplate>> {
+        self.compiled.into_inner().unwrap_or_default()
     }
+}
 
-    fn links(&self, snapshot: &Snapshot, links: &[(String, Loc)], diags: &mut Vec<Diagnostic>) {
-        for (url, loc) in links {
-            let Some(target) = relative_target(url) else {
-                continue;
-            };
-            let from = &snapshot.sources.get(loc.file).path;
-            let dir = from.rsplit_once('/').map_or("", |(d, _)| d);
-            let Some(path) = normalize(dir, target) else {
-                diags.push(Diagnostic::new(
-                    Rule::BrokenLink,
-                    loc.clone(),
-                    format!("link `{url}` points outside the repository"),
+impl RuleSource for TemplateChecks {
+    fn snapshot(&self, snapshot: &Snapshot, out: &mut Vec<Diagnostic>) {
+        if let Err(errors) = super::theme::Theme::load(snapshot) {
+            out.extend(errors);
+        }
+        #[cfg(feature = "pdf")]
+        if let Some((file, text)) = snapshot.template(super::theme::CONVENTION_TYP) {
+            for (message, span) in super::pdf::check_template(text) {
+                out.push(Diagnostic::new(
+                    Rule::Template,
+                    Loc::new(file, span.unwrap_or(0..0)),
+                    format!("templates/convention.typ: {message}"),
                 ));
-                continue;
-            };
-            let exists = matches!(self.tree.read(&path), Ok(Some(_)))
-                || matches!(self.tree.list(&path), Ok(entries) if !entries.is_empty());
-            if !exists {
-                diags.push(
-                    Diagnostic::new(
-                        Rule::BrokenLink,
-                        loc.clone(),
-                        format!("link `{url}` points to `{path}`, which does not exist"),
-                    )
-                    .with_help("link targets are relative to the Markdown file's folder"),
-                );
             }
         }
+    }
+
+    fn period(&self, cx: &PeriodCx<'_>, out: &mut Vec<Diagnostic>) {
+        let Some(doc) = &cx.period.base_text else {
+            return;
+        };
+        match BaseTemplate::new(&cx.snapshot.sources.get(doc.file).text) {
+            Ok(t) => {
+                if let Ok(mut compiled) = self.compiled.lock() {
+                    compiled.insert(cx.period.label.clone(), Arc::new(t));
+                }
+            }
+            Err(errors) => out.extend(errors.into_iter().map(|e| e.into_diagnostic(doc.file))),
+        }
+    }
+
+    fn convention(&self, cx: &PeriodCx<'_>, conv: &Convention, out: &mut Vec<Diagnostic>) {
+        let template = match self.compiled.lock() {
+            Ok(c) => c.get(&cx.period.label).cloned(),
+            Err(_) => None,
+        };
+        let Some(template) = template else {
+            return; // the syntax error is reported once by `period`
+        };
+        if let Err(e) = super::document::common_text(&template, conv) {
+            let first = self
+                .reported
+                .lock()
+                .map(|mut r| r.insert((e.message.clone(), e.span.clone())))
+                .unwrap_or(true);
+            if !first {
+                return;
+            }
+            let file = cx
+                .period
+                .base_text
+                .as_ref()
+                .map_or(conv.shared.base_file, |d| d.file);
+            let mut d = e.into_diagnostic(file);
+            d.message = format!("{} (rendering for centre `{}`)", d.message, conv.id);
+            out.push(d);
+        }
+    }
+}
+
+/// `broken-link`: every relative link of base.md and the centres' texts
+/// (of the checked periods and centres) names a file of the repository.
+pub fn links(snapshot: &Snapshot, tree: &dyn Tree, options: &Options) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for period in &snapshot.periods {
+        if options.period.as_ref().is_some_and(|p| *p != period.label) {
+            continue;
+        }
+        let mut texts: Vec<&crate::model::Text> = Vec::new();
+        if let Some(doc) = &period.base_text {
+            texts.push(&doc.text);
+        }
+        for centre in &period.centres {
+            if !options.centres.is_empty() && !options.centres.contains(&centre.id) {
+                continue;
+            }
+            if let Some(doc) = &centre.text {
+                texts.push(&doc.text);
+            }
+        }
+        for text in texts {
+            for (url, loc) in &text.links {
+                check_link(snapshot, tree, url, loc, &mut out);
+            }
+        }
+    }
+    out
+}
+
+fn check_link(
+    snapshot: &Snapshot,
+    tree: &dyn Tree,
+    url: &str,
+    loc: &Loc,
+    out: &mut Vec<Diagnostic>,
+) {
+    let Some(target) = relative_target(url) else {
+        return;
+    };
+    let from = &snapshot.sources.get(loc.file).path;
+    let dir = from.rsplit_once('/').map_or("", |(d, _)| d);
+    let Some(path) = layout::join_relative(dir, target) else {
+        out.push(Diagnostic::new(
+            Rule::BrokenLink,
+            loc.clone(),
+            format!("link `{url}` points outside the repository"),
+        ));
+        return;
+    };
+    // Existence only: a folder or a file of any size counts, nothing is
+    // read beyond what the tree needs to tell.
+    let exists = match tree.read_limited(&path, 0) {
+        Ok(Read::File(_)) => true,
+        Ok(Read::Refused(crate::repo::Refusal::TooLarge { .. })) => true,
+        Ok(Read::Refused(crate::repo::Refusal::NotAFile("a folder"))) => true,
+        _ => matches!(tree.list(&path), Ok(entries) if !entries.is_empty()),
+    };
+    if !exists {
+        out.push(
+            Diagnostic::new(
+                Rule::BrokenLink,
+                loc.clone(),
+                format!("link `{url}` points to `{path}`, which does not exist"),
+            )
+            .with_help("link targets are relative to the Markdown file's folder"),
+        );
     }
 }
 
@@ -100,87 +194,6 @@ fn relative_target(url: &str) -> Option<&str> {
     (!path.is_empty()).then_some(path)
 }
 
-/// Join `dir` and a relative `target`, resolving `.` and `..`; `None` when
-/// it climbs above the repository root.
-fn normalize(dir: &str, target: &str) -> Option<String> {
-    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
-    for seg in target.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s),
-        }
-    }
-    Some(parts.join("/"))
-}
-
-fn territory(snapshot: &Snapshot) -> Territory {
-    snapshot.territory().cloned().unwrap_or(Territory {
-        name: String::new(),
-        place: String::new(),
-        insee: None,
-    })
-}
-
-impl Extra for RenderChecks<'_> {
-    fn check_period(&self, snapshot: &Snapshot, period: &Period, diags: &mut Vec<Diagnostic>) {
-        if !self.theme_checked.replace(true)
-            && let Err(errors) = super::theme::Theme::load(snapshot)
-        {
-            diags.extend(errors);
-        }
-        let Some(doc) = &period.base_text else {
-            return;
-        };
-        let compiled = match BaseTemplate::new(&snapshot.sources.get(doc.file).text) {
-            Ok(t) => Some(std::rc::Rc::new(t)),
-            Err(e) => {
-                diags.push(e.into_diagnostic(doc.file));
-                None
-            }
-        };
-        self.templates
-            .borrow_mut()
-            .insert(period.label.clone(), compiled);
-        self.links(snapshot, &doc.text.links, diags);
-        for centre in &period.centres {
-            if let Some(text) = &centre.text {
-                self.links(snapshot, &text.text.links, diags);
-            }
-        }
-    }
-
-    fn check_convention(
-        &self,
-        snapshot: &Snapshot,
-        conv: &Convention,
-        diags: &mut Vec<Diagnostic>,
-    ) {
-        let Some(period) = snapshot.period(Some(&conv.period)) else {
-            return;
-        };
-        let Some(template) = self.template(period) else {
-            return; // the syntax error is reported once by check_period
-        };
-        let ctx = context::build(conv, &territory(snapshot));
-        if let Err(e) = template.render(&ctx) {
-            if !self
-                .reported
-                .borrow_mut()
-                .insert((e.message.clone(), e.span.clone()))
-            {
-                return;
-            }
-            let mut d =
-                e.into_diagnostic(period.base_text.as_ref().map_or(conv.base_file, |d| d.file));
-            d.message = format!("{} (rendering for centre `{}`)", d.message, conv.id);
-            diags.push(d);
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -196,10 +209,5 @@ mod tests {
         assert_eq!(relative_target("mailto:a@b.fr"), None);
         assert_eq!(relative_target("javascript:alert(1)"), None);
         assert_eq!(relative_target("#objet"), None);
-        assert_eq!(
-            normalize("periods/2022-2025/centres", "../annexe.pdf").as_deref(),
-            Some("periods/2022-2025/annexe.pdf")
-        );
-        assert_eq!(normalize("a", "../../x"), None);
     }
 }

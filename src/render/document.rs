@@ -1,64 +1,273 @@
-//! A resolved convention as a document (SPEC §7): title, parties, visas,
-//! préambule, numbered articles with the centre's sections where base.md
-//! places them, annexes (objectives, funding schedule, budget prévisionnel,
-//! commitments) and the signature page.
+//! A resolved convention as a document (SPEC §7 and §8): title, parties,
+//! visas, préambule, numbered articles with the centre's sections where
+//! base.md places them, annexes (objectives, funding schedule, budget
+//! prévisionnel, commitments, the base's and the centre's annexes, the
+//! centre's text base.md does not place) and the signature page.
 //!
 //! The legal wording that every convention carries (visas, party clauses,
-//! the "Fait à" line) lives here, in French, once.
+//! the « Fait à » line) is built here and in `render::parties`, once, in
+//! French; the grammar comes from `fr::wording` and the typography is
+//! applied to the whole document on the way out (`render::typeset`).
 
-use std::collections::BTreeMap;
+use std::sync::Arc;
 
-use rust_decimal::Decimal;
-
-use super::context::Context;
-use super::ir::{Align, Block, Column, Document, Inline, Meta, Row, Signer, Table};
+use super::context::{self, CentreText, Context};
+use super::ir::{Align, Block, Column, Document, DocumentKind, Inline, Meta, Row, Signer, Table};
 use super::markdown::to_blocks;
-use crate::check::money::{CHARGE_ACCOUNTS, PRODUCT_ACCOUNTS};
-use crate::diag::FileId;
+use super::parties;
+use super::template::{BaseTemplate, PLACEHOLDER_CLOSE, PLACEHOLDER_OPEN, TemplateError};
 use crate::fr;
-use crate::merge::Convention;
-use crate::model::base::PartyKind;
-use crate::model::text::Section;
-use crate::model::{Amount, Year};
+use crate::fr::wording;
+use crate::merge::{Convention, Resolved};
+use crate::model::base::{BudgetScope, PartyKind};
+use crate::model::budget::{
+    CHARGE_ACCOUNTS, IN_KIND_CHARGE, IN_KIND_PRODUCT, PRODUCT_ACCOUNTS, SubsidyCategory,
+};
+use crate::model::{Amount, AnnexFile, Year};
 
-/// Everything a document needs besides the convention itself.
+/// The common text rendered for one convention, cut into its parts, with
+/// the centre's texts spliced in as blocks.
+pub struct CommonText {
+    pub context: Context,
+    pub preamble: Vec<Block>,
+    pub articles: Vec<RenderedArticle>,
+    /// Centre texts base.md does not place (they go to an annex).
+    pub unplaced: Vec<CentreText>,
+}
+
+/// One article of the common text, rendered.
+pub struct RenderedArticle {
+    pub id: String,
+    pub title: String,
+    /// Its Markdown as rendered (placeholders for the centre's texts).
+    pub markdown: String,
+    pub blocks: Vec<Block>,
+}
+
+/// Render base.md for a convention: the context (with the article numbers
+/// and annex numbers this convention gets), the préambule and articles,
+/// and which centre texts were placed. Renders a second time when the
+/// first rendering shows that base.md's articles or the annex « Projet de
+/// l'association » are not as first assumed.
+pub fn common_text(
+    template: &BaseTemplate,
+    conv: &Convention,
+) -> Result<CommonText, TemplateError> {
+    let has_text = !conv.text.intro.trim().is_empty()
+        || conv
+            .text
+            .sections
+            .iter()
+            .any(|s| !crate::model::text::is_blank(&s.body));
+    let mut context = context::build(conv, has_text);
+    let mut rendered = template.render(&context)?;
+    let mut text = crate::model::text::parse_generated(&rendered);
+    let placed = placed_texts(&rendered, &context);
+    let unplaced: Vec<CentreText> = context
+        .texts
+        .iter()
+        .filter(|t| !placed.contains(t))
+        .cloned()
+        .collect();
+    let ids: Vec<&str> = text.sections.iter().map(|s| s.id.as_str()).collect();
+    let source_ids: Vec<&str> = conv
+        .base_text()
+        .sections
+        .iter()
+        .map(|s| s.id.as_str())
+        .collect();
+    if unplaced.is_empty() == has_text || ids != source_ids {
+        context = context::build(conv, !unplaced.is_empty());
+        context.articles = text
+            .sections
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.id.clone(), context::article_ref(i + 1)))
+            .collect();
+        rendered = template.render(&context)?;
+        text = crate::model::text::parse_generated(&rendered);
+    }
+    let centre_blocks = |n: usize| -> Vec<Block> {
+        match context.texts.get(n) {
+            Some(CentreText::Introduction) => to_blocks(&conv.text.intro, 1),
+            Some(CentreText::Section(id)) => conv
+                .text
+                .section(id)
+                .map_or_else(Vec::new, |s| to_blocks(&s.body, 1)),
+            None => Vec::new(),
+        }
+    };
+    let preamble = splice(to_blocks(&text.intro, 0), &centre_blocks);
+    let articles = text
+        .sections
+        .iter()
+        .map(|a| RenderedArticle {
+            id: a.id.clone(),
+            title: a.title.clone(),
+            markdown: a.body.clone(),
+            blocks: splice(to_blocks(&a.body, 0), &centre_blocks),
+        })
+        .collect();
+    Ok(CommonText {
+        context,
+        preamble,
+        articles,
+        unplaced,
+    })
+}
+
+/// Which of the centre's texts the rendered Markdown holds a placeholder of.
+fn placed_texts(rendered: &str, context: &Context) -> Vec<CentreText> {
+    let mut out = Vec::new();
+    let mut rest = rendered;
+    while let Some(i) = rest.find(PLACEHOLDER_OPEN) {
+        let after = &rest[i + PLACEHOLDER_OPEN.len_utf8()..];
+        let Some(j) = after.find(PLACEHOLDER_CLOSE) else {
+            break;
+        };
+        if let Ok(n) = after[..j].parse::<usize>()
+            && let Some(t) = context.texts.get(n)
+            && !out.contains(t)
+        {
+            out.push(t.clone());
+        }
+        rest = &after[j..];
+    }
+    out
+}
+
+/// Replace the placeholders of centre texts by their blocks: a paragraph
+/// holding one is split around it; in a heading or a table cell (where
+/// blocks cannot go) it is dropped. Stray marker characters never reach a
+/// document.
+fn splice(blocks: Vec<Block>, centre: &dyn Fn(usize) -> Vec<Block>) -> Vec<Block> {
+    let mut out = Vec::with_capacity(blocks.len());
+    for b in blocks {
+        match b {
+            Block::Paragraph { c } if has_marker(&c) => {
+                let mut current: Vec<Inline> = Vec::new();
+                for inline in c {
+                    let Inline::Text { v } = &inline else {
+                        current.push(inline);
+                        continue;
+                    };
+                    let mut rest = v.as_str();
+                    while let Some(i) = rest.find(PLACEHOLDER_OPEN) {
+                        push_text(&mut current, &rest[..i]);
+                        let after = &rest[i + PLACEHOLDER_OPEN.len_utf8()..];
+                        let (n, tail) = match after.find(PLACEHOLDER_CLOSE) {
+                            Some(j) => (
+                                after[..j].parse::<usize>().ok(),
+                                &after[j + PLACEHOLDER_CLOSE.len_utf8()..],
+                            ),
+                            None => (None, after),
+                        };
+                        if let Some(n) = n {
+                            flush_paragraph(&mut out, &mut current);
+                            out.extend(centre(n));
+                        }
+                        rest = tail;
+                    }
+                    push_text(&mut current, rest);
+                }
+                flush_paragraph(&mut out, &mut current);
+            }
+            Block::List {
+                ordered,
+                start,
+                tight,
+                items,
+            } => out.push(Block::List {
+                ordered,
+                start,
+                tight,
+                items: items.into_iter().map(|i| splice(i, centre)).collect(),
+            }),
+            Block::Quote { c } => out.push(Block::Quote {
+                c: splice(c, centre),
+            }),
+            other => out.push(strip_markers(other)),
+        }
+    }
+    out
+}
+
+fn has_marker(inlines: &[Inline]) -> bool {
+    inlines
+        .iter()
+        .any(|i| matches!(i, Inline::Text { v } if v.contains(PLACEHOLDER_OPEN)))
+}
+
+fn push_text(current: &mut Vec<Inline>, text: &str) {
+    if !text.is_empty() {
+        current.push(Inline::text(text));
+    }
+}
+
+fn flush_paragraph(out: &mut Vec<Block>, current: &mut Vec<Inline>) {
+    let keep = current
+        .iter()
+        .any(|i| !matches!(i, Inline::Text { v } if v.trim().is_empty()));
+    if keep {
+        out.push(Block::Paragraph {
+            c: std::mem::take(current),
+        });
+    }
+    current.clear();
+}
+
+/// Drop placeholder markers left where blocks cannot go.
+fn strip_markers(block: Block) -> Block {
+    fn clean(inlines: &mut [Inline]) {
+        for i in inlines {
+            match i {
+                Inline::Text { v } if v.contains(PLACEHOLDER_OPEN) => {
+                    let mut s = String::new();
+                    let mut inside = false;
+                    for c in v.chars() {
+                        match c {
+                            PLACEHOLDER_OPEN => inside = true,
+                            PLACEHOLDER_CLOSE => inside = false,
+                            c if !inside => s.push(c),
+                            _ => {}
+                        }
+                    }
+                    *v = s;
+                }
+                Inline::Strong { c }
+                | Inline::Emph { c }
+                | Inline::Strike { c }
+                | Inline::Link { c, .. } => clean(c),
+                _ => {}
+            }
+        }
+    }
+    let mut block = block;
+    match &mut block {
+        Block::Heading { c, .. } => clean(c),
+        Block::Table(t) => {
+            for col in &mut t.columns {
+                clean(&mut col.header);
+            }
+            for row in &mut t.rows {
+                for cell in &mut row.cells {
+                    clean(cell);
+                }
+            }
+        }
+        _ => {}
+    }
+    block
+}
+
+/// Everything a document needs besides the convention and its common text.
 pub struct Inputs<'a> {
     pub conv: &'a Convention,
-    pub context: &'a Context,
-    /// base.md rendered for this centre (Markdown).
-    pub common_text: &'a str,
-    /// The template source of base.md, to find which sections it places.
-    pub base_source: &'a str,
+    pub common: &'a CommonText,
     /// The document date (ISO), from the data or the last commit.
     pub date: String,
-}
-
-/// `218 601 946 00013`: SIREN in groups of three, then the NIC.
-pub fn siret_display(siret: &str) -> String {
-    if siret.len() == 14 && siret.bytes().all(|b| b.is_ascii_digit()) {
-        format!(
-            "{} {} {} {}",
-            &siret[0..3],
-            &siret[3..6],
-            &siret[6..9],
-            &siret[9..]
-        )
-    } else {
-        siret.to_string()
-    }
-}
-
-/// The legal basis every convention cites, and the CAF's charter when a CAF signs.
-pub fn visas(caf_signs: bool) -> Vec<&'static str> {
-    let mut v = vec![
-        "Vu la loi n° 2000-321 du 12 avril 2000 relative aux droits des citoyens dans leurs relations avec les administrations, notamment ses articles 10 et 10-1 ;",
-        "Vu le décret n° 2001-495 du 6 juin 2001 pris pour l'application de l'article 10 de la loi n° 2000-321 du 12 avril 2000 et relatif à la transparence financière des aides octroyées par les personnes publiques ;",
-        "Vu le décret n° 2021-1947 du 31 décembre 2021 pris pour l'application de l'article 10-1 de la loi n° 2000-321 du 12 avril 2000 et approuvant le contrat d'engagement républicain des associations et fondations bénéficiant de subventions publiques ou d'un agrément de l'État ;",
-    ];
-    if caf_signs {
-        v.push("Vu la charte de la laïcité de la branche Famille avec ses partenaires, adoptée par le conseil d'administration de la Caisse nationale des allocations familiales le 1er septembre 2015 ;");
-    }
-    v
+    /// Rendered although check rejects it (`--allow-errors`).
+    pub nonconforming: bool,
 }
 
 fn euros(a: Amount) -> String {
@@ -76,41 +285,156 @@ fn col(header: &str, align: Align) -> Column {
     }
 }
 
-/// Ids of the centre sections that base.md places itself
-/// (`sections.projet`, `sections["plan-action"]`).
-pub fn placed_sections(base_source: &str, ids: impl Iterator<Item = String>) -> Vec<String> {
-    ids.filter(|id| {
-        base_source.contains(&format!("sections.{id}"))
-            || base_source.contains(&format!("sections[\"{id}\"]"))
-            || base_source.contains(&format!("sections['{id}']"))
-    })
-    .collect()
+/// The legal basis every convention cites.
+pub fn law_visas() -> Vec<&'static str> {
+    vec![
+        "Vu la loi n° 2000-321 du 12 avril 2000 relative aux droits des citoyens dans leurs relations avec les administrations, notamment ses articles 10 et 10-1 ;",
+        "Vu le décret n° 2001-495 du 6 juin 2001 pris pour l'application de l'article 10 de la loi n° 2000-321 du 12 avril 2000 et relatif à la transparence financière des aides octroyées par les personnes publiques ;",
+        "Vu le décret n° 2021-1947 du 31 décembre 2021 pris pour l'application de l'article 10-1 de la loi n° 2000-321 du 12 avril 2000 et approuvant le contrat d'engagement républicain des associations et fondations bénéficiant de subventions publiques ou d'un agrément de l'État ;",
+    ]
 }
 
-/// Names of subsidy lines that are not signatories (CERFA 12156 wording).
-fn subsidy_label(key: &str) -> String {
-    match key {
-        "etat" => "État".to_string(),
-        "region" => "Région".to_string(),
-        "departement" => "Département".to_string(),
-        "epci" => "Intercommunalité (EPCI)".to_string(),
-        "commune" => "Commune".to_string(),
-        "fonjep" => "FONJEP".to_string(),
-        "europe" | "fse" => "Fonds européens".to_string(),
-        "asp" => "Agence de services et de paiement (emplois aidés)".to_string(),
-        other => other.to_string(),
+/// Every visa of a convention: the laws, each party's habilitation, the
+/// application, the CAF's agrément, and its charter when a CAF signs.
+pub fn visas(data: &Resolved) -> Vec<String> {
+    let mut v: Vec<String> = law_visas().into_iter().map(str::to_string).collect();
+    let caf = data
+        .signatories
+        .iter()
+        .find(|s| s.kind == Some(PartyKind::Caf));
+    if caf.is_some() {
+        v.push("Vu la charte de la laïcité de la branche Famille avec ses partenaires, adoptée par le conseil d'administration de la Caisse nationale des allocations familiales le 1er septembre 2015 ;".to_string());
     }
+    v.extend(
+        data.signatories
+            .iter()
+            .filter_map(parties::habilitation_visa),
+    );
+    if let Some(date) = data.application_date {
+        v.push(format!(
+            "Vu la demande de subvention présentée par l'association le {} ;",
+            fr::date_fr(date.0)
+        ));
+    }
+    if let Some(ag) = &data.agrement {
+        let by = match caf {
+            Some(c) => format!(
+                "par le conseil d'administration {}",
+                parties::signatory_noun(c).de()
+            ),
+            None => "par la caisse d'allocations familiales".to_string(),
+        };
+        v.push(format!(
+            "Vu l'agrément « {} » délivré {by} le {} pour la période du {} au {} ;",
+            ag.kind.label(),
+            fr::date_fr(ag.decision.0),
+            fr::date_fr(ag.start.0),
+            fr::date_fr(ag.end.0)
+        ));
+    }
+    v
+}
+
+/// « Entre les soussignés : » and each party's clause.
+pub fn party_blocks(data: &Resolved) -> Vec<Block> {
+    let mut blocks = vec![Block::heading_id(2, "parties", "Entre les soussignés")];
+    for (i, s) in data.signatories.iter().enumerate() {
+        let clause = parties::signatory_clause(s);
+        blocks.push(Block::para(if i == 0 {
+            wording::capitalize(&clause)
+        } else {
+            clause
+        }));
+    }
+    blocks.push(Block::para("d'une part,"));
+    blocks.push(Block::para("et"));
+    blocks.push(Block::para(parties::association_clause(data)));
+    blocks.push(Block::para("d'autre part,"));
+    blocks
+}
+
+/// The short label of a party for the initials boxes (« Ville », « CAF »).
+fn initials_label(designation: &str) -> String {
+    let word = designation
+        .split_once(' ')
+        .map_or(designation, |(_, rest)| rest)
+        .trim_start_matches(['\'', '’']);
+    let word = word
+        .strip_prefix("l'")
+        .or_else(|| word.strip_prefix("l’"))
+        .unwrap_or(word);
+    wording::capitalize(word)
+}
+
+/// The signature page: the « Fait à » line, one block per party, and the
+/// fingerprint.
+pub fn signature_page(data: &Resolved, place: &str, fingerprint: &str, what: &str) -> Vec<Block> {
+    let parties_count = data.signatories.len() + 1;
+    let mut signers: Vec<Signer> = data
+        .signatories
+        .iter()
+        .map(|s| {
+            let l = parties::signatory_signature(s);
+            Signer {
+                party: l.party,
+                capacity: l.capacity,
+                name: l.name,
+                initials: initials_label(&parties::designation(s)),
+            }
+        })
+        .collect();
+    let l = parties::association_signature(&data.association);
+    signers.push(Signer {
+        party: l.party,
+        capacity: l.capacity,
+        name: l.name,
+        initials: "Association".to_string(),
+    });
+    vec![
+        Block::PageBreak,
+        Block::heading_id(2, "signatures", "Signatures"),
+        Block::para(format!(
+            "Fait à {place}, le ____________________, en {} exemplaires originaux.",
+            fr::nombre_en_lettres(parties_count as u64)
+        )),
+        Block::Signatures { parties: signers },
+        Block::Fingerprint {
+            v: format!("Empreinte {what} (SHA-256) : {fingerprint}"),
+        },
+    ]
+}
+
+/// The heading of an article: « Article 1er – Objet ».
+fn article_heading(number: usize, id: &str, title: &str) -> Block {
+    let n = if number == 1 {
+        wording::ordinal(1)
+    } else {
+        number.to_string()
+    };
+    Block::Heading {
+        level: 2,
+        id: Some(id.to_string()),
+        c: cell(format!("Article {n} – {title}")),
+    }
+}
+
+fn annex_heading(number: usize, id: &str, title: &str) -> Block {
+    Block::heading_id(
+        2,
+        format!("annexe-{id}"),
+        format!("Annexe {number} – {title}"),
+    )
 }
 
 /// Build the document of one convention.
 pub fn build(inputs: &Inputs<'_>) -> Document {
     let conv = inputs.conv;
-    let ctx = inputs.context;
+    let common = inputs.common;
+    let ctx = &common.context;
     let data = &conv.data;
     let years = conv.years();
     let mut blocks: Vec<Block> = Vec::new();
 
-    // Title.
     blocks.push(Block::Center {
         c: vec![
             Block::Heading {
@@ -120,200 +444,178 @@ pub fn build(inputs: &Inputs<'_>) -> Document {
             },
             Block::para(format!(
                 "Période {} – du {} au {}",
-                conv.period,
-                fr::date_fr(data.period.start),
-                fr::date_fr(data.period.end)
+                conv.period(),
+                fr::date_fr(data.period.start.0),
+                fr::date_fr(data.period.end.0)
             )),
             Block::para_inlines(vec![Inline::strong(&data.name)]),
         ],
     });
-
-    blocks.extend(parties(data));
-
-    // Visas.
-    let caf_signs = data
-        .signatories
-        .iter()
-        .any(|s| s.kind == Some(PartyKind::Caf) || s.id == "caf");
+    blocks.extend(party_blocks(data));
     blocks.push(Block::heading_id(2, "visas", "Visas"));
-    for v in visas(caf_signs) {
+    for v in visas(data) {
         blocks.push(Block::para(v));
     }
-
-    // The common text: préambule, then numbered articles.
-    let mut diags = Vec::new();
-    let common = crate::model::text::parse(FileId(0), inputs.common_text, false, &mut diags);
-    if !common.intro.is_empty() {
-        blocks.push(Block::heading_id(2, "preambule", "Préambule"));
-        blocks.extend(to_blocks(&common.intro, 0));
-    }
-    for (i, article) in common.sections.iter().enumerate() {
-        blocks.push(article_heading(i + 1, article));
-        blocks.extend(to_blocks(&article.body, 0));
+    blocks.push(Block::heading_id(2, "preambule", "Préambule"));
+    blocks.extend(common.preamble.iter().cloned());
+    blocks.push(Block::para("Il est convenu ce qui suit :"));
+    for (i, a) in common.articles.iter().enumerate() {
+        blocks.push(article_heading(i + 1, &a.id, &a.title));
+        blocks.extend(a.blocks.iter().cloned());
     }
 
-    // Centre sections base.md did not place: the specific part, after the articles.
-    let placed = placed_sections(
-        inputs.base_source,
-        conv.text.sections.iter().map(|s| s.id.clone()),
-    );
-    let unplaced: Vec<&Section> = conv
-        .text
-        .sections
-        .iter()
-        .filter(|s| !placed.contains(&s.id))
-        .collect();
-    if !unplaced.is_empty() || (!conv.text.intro.is_empty() && placed.is_empty()) {
-        blocks.push(Block::heading_id(
-            2,
-            "partie-specifique",
-            &ctx.specific_title,
-        ));
-        if !conv.text.intro.is_empty() {
-            blocks.extend(to_blocks(&conv.text.intro, 1));
+    // Annexes, in the order and with the numbers the context gave them.
+    let mut pdf_files = Vec::new();
+    let period = &conv.shared;
+    for (i, annex) in ctx.annexes.iter().enumerate() {
+        if i == 0 {
+            blocks.push(Block::PageBreak);
         }
-        for s in unplaced {
-            blocks.push(Block::heading_id(3, &s.id, &s.title));
-            blocks.extend(to_blocks(&s.body, 1));
+        let heading = annex_heading(annex.number, &annex.id, &annex_title(annex, data));
+        match annex.id.as_str() {
+            "objectifs" if annex.file.is_none() => {
+                blocks.push(heading);
+                blocks.extend(objectives_annex(data, &years));
+            }
+            "financements" if annex.file.is_none() => {
+                blocks.push(heading);
+                blocks.extend(funding_annex(ctx, data));
+            }
+            "budget" if annex.file.is_none() => {
+                blocks.push(heading);
+                blocks.extend(budget_annex(data, &years));
+            }
+            "engagements" if annex.file.is_none() => {
+                blocks.push(heading);
+                for c in &data.commitments {
+                    blocks.push(Block::heading_id(
+                        3,
+                        format!("engagement-{}", c.id),
+                        &c.title,
+                    ));
+                    blocks.extend(to_blocks(&c.text, 2));
+                }
+            }
+            id if id == context::PROJECT_ANNEX.0 && annex.file.is_none() => {
+                blocks.push(heading);
+                blocks.extend(project_annex(conv, &common.unplaced));
+            }
+            _ => {
+                let file = annex.file.clone().unwrap_or_default();
+                match period.annex_files.get(&file) {
+                    Some(AnnexFile::Markdown(doc)) => {
+                        blocks.push(heading);
+                        blocks.extend(to_blocks(&doc.text.intro, 1));
+                        for s in &doc.text.sections {
+                            blocks.push(Block::heading_id(3, &s.id, &s.title));
+                            blocks.extend(to_blocks(&s.body, 2));
+                        }
+                    }
+                    Some(AnnexFile::Pdf(bytes)) => {
+                        blocks.push(Block::PageBreak);
+                        blocks.push(heading);
+                        let key = format!("annexe-{}.pdf", annex.id);
+                        blocks.push(Block::PdfPages {
+                            title: annex.title.clone(),
+                            href: format!("annexes/{key}"),
+                            file: key.clone(),
+                            pages: 0,
+                        });
+                        pdf_files.push((key, Arc::clone(bytes)));
+                    }
+                    _ => {
+                        // `annex-missing` rejects the convention; drafts
+                        // rendered anyway say what is missing.
+                        blocks.push(heading);
+                        blocks.push(Block::para(format!(
+                            "Le fichier de cette annexe ({file}) est manquant."
+                        )));
+                    }
+                }
+            }
         }
     }
-
-    // Annexes.
-    blocks.push(Block::PageBreak);
-    blocks.push(Block::heading_id(
-        2,
-        "annexe-objectifs",
-        "Annexe 1 – Objectifs et indicateurs",
-    ));
-    blocks.extend(objectives_annex(inputs, &years));
-    blocks.push(Block::heading_id(
-        2,
-        "annexe-financements",
-        "Annexe 2 – Échéancier des financements",
-    ));
-    blocks.extend(funding_annex(inputs, &years));
-    blocks.push(Block::heading_id(
-        2,
-        "annexe-budget",
-        "Annexe 3 – Budget prévisionnel",
-    ));
-    blocks.extend(budget_annex(inputs, &years));
-    blocks.push(Block::heading_id(
-        2,
-        "annexe-engagements",
-        "Annexe 4 – Engagements communs",
-    ));
-    for c in &data.commitments {
-        blocks.push(Block::heading_id(
-            3,
-            format!("engagement-{}", c.id),
-            &c.title,
-        ));
-        blocks.extend(to_blocks(&c.text, 2));
-    }
-
-    blocks.extend(signature_page(data, &ctx.territory.place));
 
     let fingerprint = conv.fingerprint();
-    blocks.push(Block::para(format!(
-        "Empreinte de la convention (SHA-256) : {fingerprint}"
-    )));
+    blocks.extend(signature_page(
+        data,
+        &period.territory.place,
+        &fingerprint,
+        "de la convention",
+    ));
+    let initials = blocks
+        .iter()
+        .find_map(|b| match b {
+            Block::Signatures { parties } => {
+                Some(parties.iter().map(|p| p.initials.clone()).collect())
+            }
+            _ => None,
+        })
+        .unwrap_or_default();
 
     Document {
         meta: Meta {
             id: conv.id.clone(),
-            period: conv.period.clone(),
+            period: conv.period().to_string(),
             title: format!("{} – {}", data.title, data.name),
             subtitle: data.name.clone(),
             short_fingerprint: fingerprint[..12].to_string(),
             fingerprint,
             draft: data.status == crate::model::centre::Status::Draft,
             date: inputs.date.clone(),
-            author: ctx.territory.name.clone(),
-            kind: "convention".to_string(),
+            author: period.territory.name.clone(),
+            kind: DocumentKind::Convention,
+            nonconforming: inputs.nonconforming,
+            initials,
         },
         blocks,
+        pdf_files,
     }
 }
 
-/// "Entre les soussignés": each public party, then the association.
-pub fn parties(data: &crate::merge::Resolved) -> Vec<Block> {
-    let mut blocks = vec![Block::heading_id(2, "parties", "Entre les soussignés")];
-    for s in &data.signatories {
-        let mut c = vec![Inline::strong(&s.name)];
-        let mut rest = format!(", SIRET {}", siret_display(&s.siret));
-        if let Some(address) = &s.address {
-            rest.push_str(&format!(", dont le siège est situé {address}"));
-        }
-        rest.push_str(&format!(
-            ", représenté(e) par {}, en qualité de {},",
-            s.representative, s.title
-        ));
-        c.push(Inline::text(rest));
-        blocks.push(Block::para_inlines(c));
+/// The title an annex gets in the document.
+fn annex_title(annex: &context::AnnexContext, data: &Resolved) -> String {
+    if annex.id == "budget" && annex.file.is_none() {
+        return match data.budget_scope {
+            BudgetScope::Association => {
+                "Budget prévisionnel de l'association (CERFA n° 12156*06)".to_string()
+            }
+            BudgetScope::Action => {
+                "Budget prévisionnel de l'action (CERFA n° 12156*06)".to_string()
+            }
+        };
     }
-    blocks.push(Block::para("d'une part, et"));
-    let a = &data.association;
-    let mut rest = format!(", SIRET {}", siret_display(&a.siret));
-    if let Some(rna) = &a.rna {
-        rest.push_str(&format!(", RNA {rna}"));
-    }
-    rest.push_str(&format!(
-        ", dont le siège est situé {}, représentée par {}, en qualité de {}, gestionnaire de {} ({}), ci-après dénommée « l'association »,",
-        a.address,
-        a.representative,
-        a.title,
-        data.name,
-        data.kind.label()
-    ));
-    blocks.push(Block::para_inlines(vec![
-        Inline::strong(&a.legal_name),
-        Inline::text(rest),
-    ]));
-    blocks.push(Block::para("d'autre part,"));
-    blocks
+    annex.title.clone()
 }
 
-/// The signature page: the "Fait à" line and one block per party.
-pub fn signature_page(data: &crate::merge::Resolved, place: &str) -> Vec<Block> {
-    let parties = data.signatories.len() + 1;
-    let mut signers: Vec<Signer> = data
-        .signatories
-        .iter()
-        .map(|s| Signer {
-            party: s.name.clone(),
-            name: s.representative.clone(),
-            capacity: s.title.clone(),
-        })
-        .collect();
-    let a = &data.association;
-    signers.push(Signer {
-        party: a.legal_name.clone(),
-        name: a.representative.clone(),
-        capacity: a.title.clone(),
-    });
-    vec![
-        Block::PageBreak,
-        Block::heading_id(2, "signatures", "Signatures"),
-        Block::para(format!(
-            "Fait à {place}, le ____________________, en {} exemplaires originaux.",
-            fr::nombre_en_lettres(parties as u64)
-        )),
-        Block::Signatures { parties: signers },
-    ]
-}
-
-fn article_heading(number: usize, article: &Section) -> Block {
-    Block::Heading {
-        level: 2,
-        id: Some(article.id.clone()),
-        c: cell(format!("Article {number} – {}", article.title)),
-    }
-}
-
-fn objectives_annex(inputs: &Inputs<'_>, years: &[Year]) -> Vec<Block> {
-    let data = &inputs.conv.data;
+/// The centre's text that base.md does not place: its introduction and
+/// sections, in the order the centre wrote them.
+fn project_annex(conv: &Convention, unplaced: &[CentreText]) -> Vec<Block> {
     let mut out = Vec::new();
+    if unplaced.contains(&CentreText::Introduction) {
+        out.extend(to_blocks(&conv.text.intro, 1));
+    }
+    for s in &conv.text.sections {
+        if unplaced.contains(&CentreText::Section(s.id.clone())) {
+            out.push(Block::heading_id(3, &s.id, &s.title));
+            out.extend(to_blocks(&s.body, 2));
+        }
+    }
+    out
+}
+
+/// An indicator's figure with its unit: « 12,5 % », « 130 familles ».
+fn figure(q: &crate::model::Quantity, unit: Option<&str>) -> String {
+    let n = fr::quantity(&q.0);
+    match unit {
+        Some(u) if !u.is_empty() => format!("{n} {u}"),
+        _ => n,
+    }
+}
+
+fn objectives_annex(data: &Resolved, years: &[Year]) -> Vec<Block> {
+    let mut out = Vec::new();
+    let reference = format!("Référence {}", years.first().map_or(0, |y| y - 1));
     for axis in &data.axes {
         let objectives: Vec<_> = data
             .objectives
@@ -331,7 +633,7 @@ fn objectives_annex(inputs: &Inputs<'_>, years: &[Year]) -> Vec<Block> {
         let mut columns = vec![
             col("Objectif", Align::Left),
             col("Indicateur", Align::Left),
-            col("Référence", Align::Right),
+            col(&reference, Align::Right),
         ];
         columns.extend(years.iter().map(|y| col(&y.to_string(), Align::Right)));
         let mut rows = Vec::new();
@@ -345,25 +647,21 @@ fn objectives_annex(inputs: &Inputs<'_>, years: &[Year]) -> Vec<Block> {
                 });
             }
             for (i, ind) in o.indicators.iter().enumerate() {
-                let unit = ind
-                    .unit
-                    .as_deref()
-                    .map(|u| format!(" ({u})"))
-                    .unwrap_or_default();
+                let unit = ind.unit.as_deref();
                 let mut cells = vec![
                     cell(if i == 0 {
                         o.title.clone()
                     } else {
                         String::new()
                     }),
-                    cell(format!("{}{unit}", ind.label)),
-                    cell(ind.baseline.map(|b| fr::number(&b.0)).unwrap_or_default()),
+                    cell(&ind.label),
+                    cell(ind.baseline.map(|b| figure(&b, unit)).unwrap_or_default()),
                 ];
                 cells.extend(years.iter().map(|y| {
                     cell(
                         ind.targets
                             .get(y)
-                            .map(|t| fr::number(&t.0))
+                            .map(|t| figure(t, unit))
                             .unwrap_or_default(),
                     )
                 }));
@@ -386,18 +684,22 @@ fn objectives_annex(inputs: &Inputs<'_>, years: &[Year]) -> Vec<Block> {
     out
 }
 
-fn funding_annex(inputs: &Inputs<'_>, years: &[Year]) -> Vec<Block> {
-    let ctx = inputs.context;
+fn funding_annex(ctx: &Context, data: &Resolved) -> Vec<Block> {
     let mut columns = vec![col("Financeur", Align::Left)];
-    columns.extend(years.iter().map(|y| col(&y.to_string(), Align::Right)));
+    columns.extend(
+        ctx.funding
+            .years
+            .iter()
+            .map(|y| col(&y.year.to_string(), Align::Right)),
+    );
     columns.push(col("Total", Align::Right));
     let mut rows = Vec::new();
     for f in &ctx.funding.funders {
         let mut cells = vec![cell(&f.name)];
-        cells.extend(years.iter().map(|y| {
+        cells.extend(ctx.funding.years.iter().map(|y| {
             cell(
                 f.years
-                    .get(&y.to_string())
+                    .get(&y.year.to_string())
                     .map(|a| euros(*a))
                     .unwrap_or_else(|| "—".into()),
             )
@@ -442,6 +744,60 @@ fn funding_annex(inputs: &Inputs<'_>, years: &[Year]) -> Vec<Block> {
         tight: true,
         items: words,
     });
+
+    // The instalments: advance and balance of each funder, each year.
+    out.push(Block::heading_id(
+        3,
+        "echeancier-versements",
+        "Échéancier des versements",
+    ));
+    let mut rows = Vec::new();
+    for y in &ctx.funding.years {
+        for f in &y.funders {
+            if f.amount.0.is_zero() {
+                continue;
+            }
+            let day = |md: &str| {
+                crate::model::MonthDay::parse(md)
+                    .map(|md| format!("{} {}", fr::month_day_fr(md.month(), md.day()), y.year))
+                    .unwrap_or_default()
+            };
+            rows.push(Row {
+                cells: vec![
+                    cell(y.year.to_string()),
+                    cell(&f.name),
+                    cell(euros(f.amount)),
+                    cell(format!("{} ({} %)", euros(f.advance), f.advance_percent)),
+                    cell(day(&f.advance_before)),
+                    cell(euros(f.balance)),
+                    cell(day(&f.balance_before)),
+                ],
+                total: false,
+            });
+        }
+    }
+    out.push(Block::Table(Table {
+        caption: None,
+        columns: vec![
+            col("Année", Align::Left),
+            col("Financeur", Align::Left),
+            col("Montant", Align::Right),
+            col("Avance", Align::Right),
+            col("Au plus tard le", Align::Left),
+            col("Solde", Align::Right),
+            col("Au plus tard le", Align::Left),
+        ],
+        rows,
+        class: "money".into(),
+    }));
+    match parties::account(&data.association) {
+        Some(account) => out.push(Block::para(format!(
+            "Les versements sont faits sur le compte de l'association : {account}."
+        ))),
+        None => out.push(Block::para(
+            "Les coordonnées bancaires de l'association ne sont pas renseignées.",
+        )),
+    }
     out
 }
 
@@ -449,43 +805,74 @@ fn in_words(a: Amount) -> String {
     fr::en_lettres(&a.0).unwrap_or_else(|e| e.to_string())
 }
 
-fn budget_annex(inputs: &Inputs<'_>, years: &[Year]) -> Vec<Block> {
-    let data = &inputs.conv.data;
+/// The subsidy lines (account 74) of a year in the CERFA 12156*06 order of
+/// categories, each labelled by its category.
+fn subsidy_lines(
+    data: &Resolved,
+    subsidies: &std::collections::BTreeMap<String, Amount>,
+) -> Vec<(String, Amount)> {
+    let mut lines: Vec<(SubsidyCategory, String, Amount)> = subsidies
+        .iter()
+        .map(|(key, amount)| match data.signatory(key) {
+            Some(s) => (
+                s.kind.map_or(
+                    SubsidyCategory::AutresEtablissementsPublics,
+                    SubsidyCategory::of_party,
+                ),
+                s.name.clone(),
+                *amount,
+            ),
+            None => (
+                SubsidyCategory::of_key(key),
+                SubsidyCategory::key_label(key),
+                *amount,
+            ),
+        })
+        .collect();
+    lines.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+    lines
+        .into_iter()
+        .map(|(cat, name, amount)| {
+            let label = if cat.label().trim_end_matches("(s)") == name {
+                cat.label().to_string()
+            } else {
+                format!("{} : {name}", cat.label())
+            };
+            (label, amount)
+        })
+        .collect()
+}
+
+fn budget_annex(data: &Resolved, years: &[Year]) -> Vec<Block> {
     let mut out = Vec::new();
     for year in years {
+        let heading = Block::heading_id(3, format!("budget-{year}"), format!("Exercice {year}"));
         let Some(budget) = data.budget.get(year) else {
-            out.push(Block::heading_id(
-                3,
-                format!("budget-{year}"),
-                format!("Budget prévisionnel {year}"),
-            ));
-            out.push(Block::para("Budget non communiqué."));
+            out.push(Block::Keep {
+                c: vec![heading, Block::para("Budget non communiqué.")],
+            });
             continue;
         };
-        out.push(Block::heading_id(
-            3,
-            format!("budget-{year}"),
-            format!("Budget prévisionnel {year}"),
-        ));
-        let amount = |m: &BTreeMap<u16, Amount>, acc: u16| m.get(&acc).copied();
+        let amount = |m: &std::collections::BTreeMap<u16, Amount>, acc: u16| m.get(&acc).copied();
         let show = |a: Option<Amount>| a.map(euros).unwrap_or_else(|| "—".into());
-        // Left: charges 60–68; right: produits 70, 73, 74 (one line per funder), 75–79.
         let left: Vec<(String, Option<Amount>)> = CHARGE_ACCOUNTS
             .iter()
-            .filter(|(acc, _)| *acc != 86)
+            .filter(|(acc, _)| *acc != IN_KIND_CHARGE)
             .map(|(acc, name)| (format!("{acc} – {name}"), amount(&budget.charges, *acc)))
             .collect();
         let mut right: Vec<(String, Option<Amount>)> = Vec::new();
-        for (acc, name) in PRODUCT_ACCOUNTS.iter().filter(|(acc, _)| *acc != 87) {
+        for (acc, name) in PRODUCT_ACCOUNTS
+            .iter()
+            .filter(|(acc, _)| *acc != IN_KIND_PRODUCT)
+        {
             right.push((format!("{acc} – {name}"), amount(&budget.produits, *acc)));
             if *acc == 73 {
-                let total: Amount = budget.subsidies.values().sum();
-                right.push(("74 – Subventions d'exploitation".into(), Some(total)));
-                for (key, a) in &budget.subsidies {
-                    let label = data
-                        .signatory(key)
-                        .map_or_else(|| subsidy_label(key), |s| s.name.clone());
-                    right.push((format!("    dont {label}"), Some(*a)));
+                right.push((
+                    "74 – Subventions d'exploitation".into(),
+                    Some(Amount::total(budget.subsidies.values())),
+                ));
+                for (label, a) in subsidy_lines(data, &budget.subsidies) {
+                    right.push((format!("    {label}"), Some(a)));
                 }
             }
         }
@@ -511,19 +898,21 @@ fn budget_annex(inputs: &Inputs<'_>, years: &[Year]) -> Vec<Block> {
                 total: false,
             });
         }
-        let charges: Amount = budget
-            .charges
-            .iter()
-            .filter(|(acc, _)| **acc != 86)
-            .map(|(_, a)| *a)
-            .sum();
-        let produits: Amount = budget
-            .produits
-            .iter()
-            .filter(|(acc, _)| **acc != 87)
-            .map(|(_, a)| *a)
-            .sum::<Amount>()
-            + budget.subsidies.values().sum();
+        let charges = Amount::total(
+            budget
+                .charges
+                .iter()
+                .filter(|(acc, _)| **acc != IN_KIND_CHARGE)
+                .map(|(_, a)| a),
+        );
+        let produits = Amount::total(
+            budget
+                .produits
+                .iter()
+                .filter(|(acc, _)| **acc != IN_KIND_PRODUCT)
+                .map(|(_, a)| a),
+        )
+        .plus(Amount::total(budget.subsidies.values()));
         rows.push(Row {
             cells: vec![
                 cell("Total des charges"),
@@ -533,8 +922,8 @@ fn budget_annex(inputs: &Inputs<'_>, years: &[Year]) -> Vec<Block> {
             ],
             total: true,
         });
-        let c86 = budget.charges.get(&86).copied();
-        let p87 = budget.produits.get(&87).copied();
+        let c86 = budget.charges.get(&IN_KIND_CHARGE).copied();
+        let p87 = budget.produits.get(&IN_KIND_PRODUCT).copied();
         rows.push(Row {
             cells: vec![
                 cell("86 – Emplois des contributions volontaires en nature"),
@@ -544,29 +933,31 @@ fn budget_annex(inputs: &Inputs<'_>, years: &[Year]) -> Vec<Block> {
             ],
             total: false,
         });
-        let zero = Amount(Decimal::ZERO);
         rows.push(Row {
             cells: vec![
                 cell("Total"),
-                cell(euros(charges + c86.unwrap_or(zero))),
+                cell(euros(charges.plus(c86.unwrap_or_default()))),
                 cell("Total"),
-                cell(euros(produits + p87.unwrap_or(zero))),
+                cell(euros(produits.plus(p87.unwrap_or_default()))),
             ],
             total: true,
         });
-        out.push(Block::Table(Table {
-            caption: Some(format!(
-                "Budget prévisionnel de l'action {year} (CERFA n° 12156)"
-            )),
-            columns: vec![
-                col("Charges", Align::Left),
-                col("Montant", Align::Right),
-                col("Produits", Align::Left),
-                col("Montant", Align::Right),
+        out.push(Block::Keep {
+            c: vec![
+                heading,
+                Block::Table(Table {
+                    caption: None,
+                    columns: vec![
+                        col("Charges", Align::Left),
+                        col("Montant", Align::Right),
+                        col("Produits", Align::Left),
+                        col("Montant", Align::Right),
+                    ],
+                    rows,
+                    class: "budget".into(),
+                }),
             ],
-            rows,
-            class: "budget".into(),
-        }));
+        });
     }
     out
 }

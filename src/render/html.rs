@@ -8,22 +8,7 @@
 use std::fmt::Write;
 
 use super::ir::{Align, Block, Inline, Table};
-
-/// Escape text for HTML element content and attribute values.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+use crate::escape::html as escape;
 
 /// Blocks as an HTML fragment.
 pub fn blocks(blocks: &[Block]) -> String {
@@ -104,13 +89,31 @@ fn block(out: &mut String, b: &Block, tight: bool) {
             for p in parties {
                 let _ = writeln!(
                     out,
-                    "<div class=\"signature\"><p class=\"party\">{}</p><p class=\"signer\">{}</p><p class=\"capacity\">{}</p><div class=\"sign-here\"></div></div>",
+                    "<div class=\"signature\"><p class=\"party\">{}</p><p class=\"capacity\">{}</p><div class=\"sign-here\"></div><p class=\"signer\">{}</p></div>",
                     escape(&p.party),
-                    escape(&p.name),
-                    escape(&p.capacity)
+                    escape(&p.capacity),
+                    escape(&p.name)
                 );
             }
             out.push_str("</div>\n");
+        }
+        Block::Keep { c } => {
+            out.push_str("<div class=\"keep\">\n");
+            for b in c {
+                block(out, b, false);
+            }
+            out.push_str("</div>\n");
+        }
+        Block::PdfPages { title, href, .. } => {
+            let _ = writeln!(
+                out,
+                "<p class=\"pdf-annex\">Document annexé (PDF) : <a href=\"{}\">{}</a></p>",
+                escape(href),
+                escape(title)
+            );
+        }
+        Block::Fingerprint { v } => {
+            let _ = writeln!(out, "<p class=\"fingerprint\">{}</p>", escape(v));
         }
     }
 }
@@ -178,6 +181,9 @@ fn inlines(out: &mut String, items: &[Inline]) {
                 let _ = write!(out, "<a href=\"{}\">", escape(url));
                 inlines(out, c);
                 out.push_str("</a>");
+            }
+            Inline::Sup { v } => {
+                let _ = write!(out, "<sup>{}</sup>", escape(v));
             }
             Inline::Break => out.push_str("<br>"),
         }

@@ -14,6 +14,10 @@ use serde::Serialize;
 pub struct Document {
     pub meta: Meta,
     pub blocks: Vec<Block>,
+    /// The bytes of the PDF annexes that [`Block::PdfPages`] name, by key;
+    /// given to typst as files, never serialised.
+    #[serde(skip)]
+    pub pdf_files: Vec<(String, std::sync::Arc<Vec<u8>>)>,
 }
 
 /// What identifies a document and goes on every page of it.
@@ -38,8 +42,38 @@ pub struct Meta {
     pub date: String,
     /// The authority that runs the repository (PDF author).
     pub author: String,
-    /// What kind of document (`convention`, `avenant`).
-    pub kind: String,
+    /// What kind of document.
+    pub kind: DocumentKind,
+    /// Rendered although `cpo check` rejects it (`--allow-errors`): every
+    /// page carries a « document non conforme » band.
+    pub nonconforming: bool,
+    /// One initials box per party on every page (« Ville », « CAF »).
+    pub initials: Vec<String>,
+}
+
+/// What kind of document a rendered file is; `cpo verify` reads it back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DocumentKind {
+    Convention,
+    Avenant,
+}
+
+impl DocumentKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocumentKind::Convention => "convention",
+            DocumentKind::Avenant => "avenant",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<DocumentKind> {
+        match s {
+            "convention" => Some(DocumentKind::Convention),
+            "avenant" => Some(DocumentKind::Avenant),
+            _ => None,
+        }
+    }
 }
 
 /// A block of a document.
@@ -78,6 +112,26 @@ pub enum Block {
     Signatures {
         parties: Vec<Signer>,
     },
+    /// Blocks kept on one page (a budget year's heading and its table),
+    /// unless together they exceed a page.
+    Keep {
+        c: Vec<Block>,
+    },
+    /// The pages of a PDF annex: appended as pages to the PDF, linked from
+    /// the HTML and Markdown (`href` is relative to the document).
+    PdfPages {
+        title: String,
+        href: String,
+        /// The annex's key in the document's `pdf_files` (see `Document`).
+        file: String,
+        /// Its number of pages (0 when it cannot be read).
+        pages: usize,
+    },
+    /// The fingerprint line of the signature page: small, monospace, never
+    /// justified.
+    Fingerprint {
+        v: String,
+    },
 }
 
 /// A table: generated annexes (amounts right-aligned) or a Markdown table.
@@ -112,27 +166,47 @@ pub struct Row {
     pub total: bool,
 }
 
-/// A party's signature block.
+/// A party's signature block: « Pour la Ville de Poitiers, / La maire, /
+/// Élise Caradec ».
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Signer {
-    /// The party (`Ville de Poitiers`).
+    /// « Pour la Ville de Poitiers, »
     pub party: String,
+    /// « La maire, »
+    pub capacity: String,
     /// The person who signs.
     pub name: String,
-    /// Their capacity (`La Maire`, `Le Président`).
-    pub capacity: String,
+    /// Initials for the initials boxes of every page (« V », « CAF »).
+    pub initials: String,
 }
 
 /// Inline content.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "t", rename_all = "kebab-case")]
 pub enum Inline {
-    Text { v: String },
-    Strong { c: Vec<Inline> },
-    Emph { c: Vec<Inline> },
-    Strike { c: Vec<Inline> },
-    Code { v: String },
-    Link { url: String, c: Vec<Inline> },
+    Text {
+        v: String,
+    },
+    Strong {
+        c: Vec<Inline>,
+    },
+    Emph {
+        c: Vec<Inline>,
+    },
+    Strike {
+        c: Vec<Inline>,
+    },
+    Code {
+        v: String,
+    },
+    Link {
+        url: String,
+        c: Vec<Inline>,
+    },
+    /// A superscript (the « er » of « 1er »).
+    Sup {
+        v: String,
+    },
     Break,
 }
 
@@ -181,7 +255,7 @@ pub fn plain(inlines: &[Inline]) -> String {
     let mut out = String::new();
     for i in inlines {
         match i {
-            Inline::Text { v } | Inline::Code { v } => out.push_str(v),
+            Inline::Text { v } | Inline::Code { v } | Inline::Sup { v } => out.push_str(v),
             Inline::Strong { c }
             | Inline::Emph { c }
             | Inline::Strike { c }
@@ -190,4 +264,104 @@ pub fn plain(inlines: &[Inline]) -> String {
         }
     }
     out
+}
+
+/// A small document holding every kind of block and inline, for checking a
+/// template override before any real document reaches it.
+pub fn sample() -> Document {
+    let text = |s: &str| vec![Inline::text(s)];
+    Document {
+        meta: Meta {
+            id: "exemple".into(),
+            period: "2024-2027".into(),
+            title: "Convention pluriannuelle d'objectifs – Exemple".into(),
+            subtitle: "Exemple".into(),
+            fingerprint: "0".repeat(64),
+            short_fingerprint: "0".repeat(12),
+            draft: true,
+            date: "2024-01-01".into(),
+            author: "Ville".into(),
+            kind: DocumentKind::Convention,
+            nonconforming: true,
+            initials: vec!["Ville".into(), "Association".into()],
+        },
+        blocks: vec![
+            Block::Center {
+                c: vec![Block::heading(1, "Titre")],
+            },
+            Block::heading_id(2, "objet", "Article 1"),
+            Block::Paragraph {
+                c: vec![
+                    Inline::text("Texte "),
+                    Inline::Sup { v: "er".into() },
+                    Inline::Strong { c: text("gras") },
+                    Inline::Emph {
+                        c: text("italique"),
+                    },
+                    Inline::Strike { c: text("barré") },
+                    Inline::Code { v: "code".into() },
+                    Inline::Link {
+                        url: "https://example.org".into(),
+                        c: text("lien"),
+                    },
+                    Inline::Break,
+                ],
+            },
+            Block::List {
+                ordered: true,
+                start: 1,
+                tight: true,
+                items: vec![vec![Block::para("un")]],
+            },
+            Block::Quote {
+                c: vec![Block::para("citation")],
+            },
+            Block::Code { v: "code".into() },
+            Block::Keep {
+                c: vec![
+                    Block::heading(3, "Exercice"),
+                    Block::Table(Table {
+                        caption: Some("Légende".into()),
+                        columns: vec![
+                            Column {
+                                header: text("A"),
+                                align: Align::Left,
+                            },
+                            Column {
+                                header: text("B"),
+                                align: Align::Right,
+                            },
+                            Column {
+                                header: text("C"),
+                                align: Align::Left,
+                            },
+                            Column {
+                                header: text("D"),
+                                align: Align::Right,
+                            },
+                        ],
+                        rows: vec![Row {
+                            cells: vec![text("1"), text("2"), text("3"), text("4")],
+                            total: true,
+                        }],
+                        class: "budget".into(),
+                    }),
+                ],
+            },
+            Block::Rule,
+            Block::PageBreak,
+            Block::Signatures {
+                parties: vec![Signer {
+                    party: "Pour la Ville,".into(),
+                    capacity: "La maire,".into(),
+                    name: "Nom".into(),
+                    initials: "Ville".into(),
+                }],
+            },
+            Block::Fingerprint {
+                v: "Empreinte : 0".into(),
+            },
+        ],
+        pdf_files: Vec::new(),
+    }
 }

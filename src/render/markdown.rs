@@ -1,5 +1,10 @@
 //! Markdown (CommonMark + tables + strikethrough) into the document IR.
 //!
+//! Nesting is bounded: below [`MAX_NESTING`] levels (block quotes, lists,
+//! emphasis) a subtree becomes its plain text, gathered without recursion,
+//! so no input can overflow the stack of the writers that walk the IR
+//! (`cpo check` reports such a text as `too-deep`).
+//!
 //! This is where a centre's words become data. Raw HTML is never passed
 //! through: an HTML block or inline tag becomes literal text (shown as
 //! written), HTML comments are dropped (they are notes to editors). A link
@@ -8,18 +13,10 @@
 //! alternative text, since a document must not load external resources.
 
 use comrak::nodes::{AstNode, ListType, NodeValue, TableAlignment};
-use comrak::{Arena, Options, parse_document};
+use comrak::{Arena, parse_document};
 
 use super::ir::{Align, Block, Column, Inline, Row, Table};
-use crate::model::text::split_heading_id;
-
-fn options() -> Options<'static> {
-    let mut o = Options::default();
-    o.extension.table = true;
-    o.extension.strikethrough = true;
-    o.extension.autolink = true;
-    o
-}
+use crate::model::text::{MAX_NESTING, is_comment, options, split_heading_id};
 
 /// Convert Markdown into blocks. Headings are moved `shift` levels down
 /// (a centre's `##` placed inside an article becomes a level-3 heading or
@@ -27,19 +24,47 @@ fn options() -> Options<'static> {
 pub fn to_blocks(markdown: &str, shift: u8) -> Vec<Block> {
     let arena = Arena::new();
     let root = parse_document(&arena, markdown, &options());
-    blocks(root, shift)
+    blocks(root, shift, 0)
 }
 
-fn blocks<'a>(node: &'a AstNode<'a>, shift: u8) -> Vec<Block> {
-    node.children().filter_map(|c| block(c, shift)).collect()
+fn blocks<'a>(node: &'a AstNode<'a>, shift: u8, depth: usize) -> Vec<Block> {
+    node.children()
+        .filter_map(|c| block(c, shift, depth + 1))
+        .collect()
 }
 
-fn block<'a>(node: &'a AstNode<'a>, shift: u8) -> Option<Block> {
+/// The text of a subtree, gathered with an explicit stack.
+fn flat_text<'a>(node: &'a AstNode<'a>) -> String {
+    let mut out = String::new();
+    for d in node.descendants() {
+        match &d.data().value {
+            NodeValue::Text(t) => out.push_str(t),
+            NodeValue::Code(c) => out.push_str(&c.literal),
+            NodeValue::CodeBlock(c) => out.push_str(&c.literal),
+            NodeValue::SoftBreak | NodeValue::LineBreak => out.push(' '),
+            NodeValue::Paragraph | NodeValue::Heading(_) | NodeValue::Item(_)
+                if !out.is_empty() && !out.ends_with(' ') =>
+            {
+                out.push(' ');
+            }
+            _ => {}
+        }
+    }
+    out.trim().to_string()
+}
+
+fn block<'a>(node: &'a AstNode<'a>, shift: u8, depth: usize) -> Option<Block> {
+    if depth > MAX_NESTING {
+        let text = flat_text(node);
+        return (!text.is_empty()).then(|| Block::para(text));
+    }
     let value = node.data().value.clone();
     Some(match value {
-        NodeValue::Paragraph => Block::Paragraph { c: inlines(node) },
+        NodeValue::Paragraph => Block::Paragraph {
+            c: inlines(node, depth),
+        },
         NodeValue::Heading(h) => {
-            let mut c = inlines(node);
+            let mut c = inlines(node, depth);
             let mut id = None;
             // `### Titre {#id}` inside a text: the id is not shown.
             if let Some(Inline::Text { v }) = c.last_mut() {
@@ -59,10 +84,13 @@ fn block<'a>(node: &'a AstNode<'a>, shift: u8) -> Option<Block> {
             ordered: list.list_type == ListType::Ordered,
             start: list.start as u64,
             tight: list.tight,
-            items: node.children().map(|item| blocks(item, shift)).collect(),
+            items: node
+                .children()
+                .map(|item| blocks(item, shift, depth + 1))
+                .collect(),
         },
         NodeValue::BlockQuote => Block::Quote {
-            c: blocks(node, shift),
+            c: blocks(node, shift, depth),
         },
         NodeValue::CodeBlock(code) => Block::Code {
             v: code.literal.trim_end_matches('\n').to_string(),
@@ -81,7 +109,7 @@ fn block<'a>(node: &'a AstNode<'a>, shift: u8) -> Option<Block> {
             let mut rows = node.children();
             let header: Vec<Vec<Inline>> = rows
                 .next()
-                .map(|r| r.children().map(inlines).collect())
+                .map(|r| r.children().map(|c| inlines(c, depth)).collect())
                 .unwrap_or_default();
             let columns = header
                 .into_iter()
@@ -100,7 +128,7 @@ fn block<'a>(node: &'a AstNode<'a>, shift: u8) -> Option<Block> {
                 columns,
                 rows: rows
                     .map(|r| Row {
-                        cells: r.children().map(inlines).collect(),
+                        cells: r.children().map(|c| inlines(c, depth)).collect(),
                         total: false,
                     })
                     .collect(),
@@ -109,7 +137,7 @@ fn block<'a>(node: &'a AstNode<'a>, shift: u8) -> Option<Block> {
         }
         // Anything else that holds blocks: keep its content.
         _ => {
-            let inner = blocks(node, shift);
+            let inner = blocks(node, shift, depth);
             return match inner.len() {
                 0 => None,
                 1 => inner.into_iter().next(),
@@ -117,11 +145,6 @@ fn block<'a>(node: &'a AstNode<'a>, shift: u8) -> Option<Block> {
             };
         }
     })
-}
-
-fn is_comment(html: &str) -> bool {
-    let t = html.trim();
-    t.starts_with("<!--") && t.ends_with("-->")
 }
 
 /// Link destinations kept as links: web, mail, and relative paths/anchors.
@@ -143,8 +166,16 @@ pub fn safe_url(url: &str) -> bool {
     }
 }
 
-fn inlines<'a>(node: &'a AstNode<'a>) -> Vec<Inline> {
+fn inlines<'a>(node: &'a AstNode<'a>, depth: usize) -> Vec<Inline> {
     let mut out: Vec<Inline> = Vec::new();
+    if depth > MAX_NESTING {
+        let text = flat_text(node);
+        if !text.is_empty() {
+            out.push(Inline::Text { v: text });
+        }
+        return out;
+    }
+    let depth = depth + 1;
     for child in node.children() {
         let value = child.data().value.clone();
         let item = match value {
@@ -152,11 +183,17 @@ fn inlines<'a>(node: &'a AstNode<'a>) -> Vec<Inline> {
             NodeValue::SoftBreak => Inline::text(" "),
             NodeValue::LineBreak => Inline::Break,
             NodeValue::Code(code) => Inline::Code { v: code.literal },
-            NodeValue::Emph => Inline::Emph { c: inlines(child) },
-            NodeValue::Strong => Inline::Strong { c: inlines(child) },
-            NodeValue::Strikethrough => Inline::Strike { c: inlines(child) },
+            NodeValue::Emph => Inline::Emph {
+                c: inlines(child, depth),
+            },
+            NodeValue::Strong => Inline::Strong {
+                c: inlines(child, depth),
+            },
+            NodeValue::Strikethrough => Inline::Strike {
+                c: inlines(child, depth),
+            },
             NodeValue::Link(link) => {
-                let c = inlines(child);
+                let c = inlines(child, depth);
                 if safe_url(&link.url) {
                     Inline::Link { url: link.url, c }
                 } else {
@@ -165,7 +202,7 @@ fn inlines<'a>(node: &'a AstNode<'a>) -> Vec<Inline> {
                 }
             }
             NodeValue::Image(link) => {
-                let alt = super::ir::plain(&inlines(child));
+                let alt = super::ir::plain(&inlines(child, depth));
                 Inline::text(if alt.is_empty() {
                     format!("[image : {}]", link.url)
                 } else {
@@ -179,7 +216,7 @@ fn inlines<'a>(node: &'a AstNode<'a>) -> Vec<Inline> {
                 Inline::Text { v: html }
             }
             _ => {
-                out.extend(inlines(child));
+                out.extend(inlines(child, depth));
                 continue;
             }
         };
@@ -250,6 +287,28 @@ mod tests {
             }),
             "Un <b>gras</b> "
         );
+    }
+
+    #[test]
+    fn deep_nesting_is_flattened() {
+        let deep = format!("{}mot profond", "> ".repeat(10_000));
+        let b = to_blocks(&deep, 0);
+        assert!(plain_of(&b).contains("mot profond"));
+        let emph = format!("{}x{}", "*".repeat(5_000), "*".repeat(5_000));
+        let _ = to_blocks(&emph, 0);
+    }
+
+    fn plain_of(blocks: &[Block]) -> String {
+        let mut out = String::new();
+        let mut stack: Vec<&Block> = blocks.iter().collect();
+        while let Some(b) = stack.pop() {
+            match b {
+                Block::Paragraph { c } => out.push_str(&plain(c)),
+                Block::Quote { c } => stack.extend(c.iter()),
+                _ => {}
+            }
+        }
+        out
     }
 
     #[test]

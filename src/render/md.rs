@@ -5,21 +5,7 @@
 use std::fmt::Write;
 
 use super::ir::{Align, Block, Document, Inline};
-
-/// Escape Markdown's special characters in running text.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if matches!(
-            c,
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '~' | '!'
-        ) {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
-}
+use crate::escape::markdown_text as escape;
 
 /// The whole document.
 pub fn document(doc: &Document) -> String {
@@ -27,19 +13,29 @@ pub fn document(doc: &Document) -> String {
     let m = &doc.meta;
     let _ = writeln!(
         out,
-        "<!-- cpo: {} {} {} {} -->\n",
-        m.kind, m.id, m.period, m.fingerprint
+        "<!-- cpo: {} {} {} {} {} -->\n",
+        m.kind.as_str(),
+        m.id,
+        m.period,
+        m.fingerprint,
+        m.date
     );
     if m.draft {
         out.push_str("> **PROJET** — document de travail, non signé.\n\n");
+    }
+    if m.nonconforming {
+        out.push_str("> **DOCUMENT NON CONFORME** — `cpo check` signale des erreurs : ce document ne peut pas être signé.\n\n");
     }
     for b in &doc.blocks {
         block(&mut out, b, "");
     }
     let _ = writeln!(
         out,
-        "---\n\nConvention `{}` · période {} · empreinte `{}`",
-        m.id, m.period, m.fingerprint
+        "---\n\n{} `{}` · période {} · empreinte `{}`",
+        crate::fr::wording::capitalize(m.kind.as_str()),
+        m.id,
+        m.period,
+        m.fingerprint
     );
     out
 }
@@ -140,13 +136,29 @@ fn block(out: &mut String, b: &Block, indent: &str) {
             for p in parties {
                 let _ = writeln!(
                     out,
-                    "{indent}- **{}** — {}, {} : signature ________________",
+                    "{indent}- **{}** {} {} : signature ________________",
                     escape(&p.party),
-                    escape(&p.name),
-                    escape(&p.capacity)
+                    escape(&p.capacity),
+                    escape(&p.name)
                 );
             }
             out.push('\n');
+        }
+        Block::Keep { c } => {
+            for b in c {
+                block(out, b, indent);
+            }
+        }
+        Block::PdfPages { title, href, .. } => {
+            let _ = writeln!(
+                out,
+                "{indent}Document annexé (PDF) : [{}](<{}>)\n",
+                escape(title),
+                href.replace('>', "%3E")
+            );
+        }
+        Block::Fingerprint { v } => {
+            let _ = writeln!(out, "{indent}{}\n", escape(v));
         }
     }
 }
@@ -172,6 +184,8 @@ fn inlines(items: &[Inline]) -> String {
             Inline::Link { url, c } => {
                 let _ = write!(out, "[{}](<{}>)", inlines(c), url.replace('>', "%3E"));
             }
+            // Markdown has no superscript: « 1er » is written plain.
+            Inline::Sup { v } => out.push_str(&escape(v)),
             Inline::Break => out.push_str("\\\n"),
         }
     }

@@ -1,10 +1,18 @@
-//! Rendering: the documents people sign (SPEC §7).
+//! Rendering: the documents people sign (SPEC §7, §8, §10).
 //!
 //! One convention flows: resolved convention -> template context ->
-//! base.md rendered by Tera -> document IR (`document`) -> HTML, Markdown
-//! or PDF writers. `checks` plugs the rules that come with rendering into
-//! `cpo check`.
+//! base.md rendered by Tera, centre texts spliced in as blocks
+//! (`document::common_text`) -> document IR (`document`) -> French
+//! typography (`typeset`) -> HTML, Markdown or PDF writers. `checks` plugs
+//! the rules that come with rendering into `cpo check`.
+//!
+//! [`render_period`] writes a period's documents: only the conventions the
+//! check accepts (or every one, marked non-conforming, with
+//! `allow_errors`), in parallel, each file atomically and only when it
+//! changed: a PDF is compiled again only when what it is made of changed
+//! (`cache`), so rebuilding after one edit rewrites one convention.
 
+pub mod cache;
 pub mod checks;
 pub mod context;
 pub mod document;
@@ -12,20 +20,26 @@ pub mod html;
 pub mod ir;
 pub mod markdown;
 pub mod md;
+pub mod parties;
 #[cfg(feature = "pdf")]
 pub mod pdf;
 pub mod template;
 pub mod theme;
+pub mod typeset;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
+use anyhow::{Context as _, Result};
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::fr;
+use crate::fr::typography;
 use crate::merge::Convention;
-use crate::model::Snapshot;
 use crate::model::centre::Status;
-use crate::model::config::Territory;
+use crate::model::config::ApostropheStyle;
+use crate::pipeline::{Checked, Verdict};
+use crate::repo::{remove_stale_temporaries, write_atomic};
 use template::BaseTemplate;
 use theme::Theme;
 
@@ -37,44 +51,37 @@ pub struct Formats {
     pub md: bool,
 }
 
-/// The formats written by default: all those this build can produce.
-pub const DEFAULT_FORMATS: &str = if cfg!(feature = "pdf") {
-    "html,pdf,md"
-} else {
-    "html,md"
-};
-
 impl Formats {
+    /// Every format this build can produce.
     pub const ALL: Formats = Formats {
         html: true,
         pdf: cfg!(feature = "pdf"),
         md: true,
     };
-
-    /// `html,pdf,md` (any subset, any order).
-    pub fn parse(list: &[String]) -> Result<Formats, String> {
-        let mut f = Formats {
-            html: false,
-            pdf: false,
-            md: false,
-        };
-        for item in list.iter().flat_map(|s| s.split(',')) {
-            match item.trim() {
-                "html" => f.html = true,
-                "pdf" => f.pdf = true,
-                "md" => f.md = true,
-                "" => {}
-                other => return Err(format!("unknown format `{other}` (formats: html, pdf, md)")),
-            }
-        }
-        if !(f.html || f.pdf || f.md) {
-            return Err("no format to render (formats: html, pdf, md)".into());
-        }
-        Ok(f)
-    }
 }
 
-/// One rendered convention: its files and what the index shows of it.
+/// What to render.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The period (default: the latest).
+    pub period: Option<String>,
+    /// Only these centres (default: all of the period).
+    pub centres: Vec<String>,
+    pub formats: Formats,
+    /// The output folder (already checked not to overlap the sources).
+    pub out: PathBuf,
+    /// Render again even what the cache says is up to date.
+    pub force: bool,
+    /// Render conventions the check rejects too, marked « document non
+    /// conforme ».
+    pub allow_errors: bool,
+    /// The documents' date (ISO), from the data or the last commit.
+    pub date: String,
+    /// Links to reports for the index (the comparison with the previous period).
+    pub reports: Vec<IndexLink>,
+}
+
+/// One rendered convention: what the index shows of it.
 #[derive(Debug, Clone, Serialize)]
 pub struct Rendered {
     pub id: String,
@@ -83,9 +90,7 @@ pub struct Rendered {
     pub status_label: String,
     pub funders: Vec<String>,
     pub total: String,
-    /// (file name, bytes), to be written under the period's output folder.
-    #[serde(skip)]
-    pub outputs: Vec<(String, Vec<u8>)>,
+    pub nonconforming: bool,
     pub files: Vec<IndexLink>,
 }
 
@@ -95,16 +100,20 @@ pub struct IndexLink {
     pub label: String,
 }
 
-/// Everything shared by the conventions of one period.
-pub struct PeriodJob<'a> {
-    pub snapshot: &'a Snapshot,
-    pub theme: &'a Theme,
-    pub base: &'a BaseTemplate,
-    pub base_source: &'a str,
-    pub territory: Territory,
-    pub formats: Formats,
-    /// The documents' date (ISO), from the data or the last commit.
-    pub date: String,
+/// What rendering a period did.
+#[derive(Debug)]
+pub struct Outcome {
+    /// The period's output folder.
+    pub dir: PathBuf,
+    pub rendered: Vec<Rendered>,
+    /// Files written (relative to `dir`), in order.
+    pub written: Vec<String>,
+    /// Files left as they were because nothing they are made of changed.
+    pub unchanged: usize,
+    /// Conventions not rendered, with why.
+    pub refused: Vec<(String, Vec<String>)>,
+    /// Conventions whose rendering failed, with why.
+    pub failures: Vec<(String, String)>,
 }
 
 pub fn status_label(status: Status) -> &'static str {
@@ -115,117 +124,306 @@ pub fn status_label(status: Status) -> &'static str {
     }
 }
 
-/// The document of one convention (no file written).
-pub fn convention_document(job: &PeriodJob<'_>, conv: &Convention) -> Result<ir::Document, String> {
-    let ctx = context::build(conv, &job.territory);
-    let common = job
-        .base
-        .render(&ctx)
-        .map_err(|e| format!("base.md: {}", e.message))?;
-    Ok(document::build(&document::Inputs {
+/// The typography options of a repository.
+pub fn typography_options(checked: &Checked<'_>) -> typography::Options {
+    let straight = checked
+        .snapshot()
+        .config
+        .as_ref()
+        .is_some_and(|c| c.data.render.apostrophe == ApostropheStyle::Straight);
+    typography::Options {
+        apostrophe: if straight {
+            typography::Apostrophe::Straight
+        } else {
+            typography::Apostrophe::Typographic
+        },
+    }
+}
+
+/// The document of one convention, typeset (no file written).
+pub fn convention_document(
+    template: &BaseTemplate,
+    conv: &Convention,
+    date: &str,
+    nonconforming: bool,
+    typo: &typography::Options,
+) -> Result<ir::Document, String> {
+    let common =
+        document::common_text(template, conv).map_err(|e| format!("base.md: {}", e.message))?;
+    let mut doc = document::build(&document::Inputs {
         conv,
-        context: &ctx,
-        common_text: &common,
-        base_source: job.base_source,
-        date: job.date.clone(),
-    }))
+        common: &common,
+        date: date.to_string(),
+        nonconforming,
+    });
+    count_pdf_pages(&mut doc);
+    typeset::document(&mut doc, typo);
+    Ok(doc)
+}
+
+/// Give each PDF annex block its page count (the PDF writer appends that
+/// many pages).
+fn count_pdf_pages(doc: &mut ir::Document) {
+    #[cfg(feature = "pdf")]
+    {
+        let counts: Vec<(String, usize)> = doc
+            .pdf_files
+            .iter()
+            .map(|(k, b)| (k.clone(), pdf::page_count(b).unwrap_or(0)))
+            .collect();
+        fn walk(blocks: &mut [ir::Block], counts: &[(String, usize)]) {
+            for b in blocks {
+                match b {
+                    ir::Block::PdfPages { file, pages, .. } => {
+                        *pages = counts
+                            .iter()
+                            .find(|(k, _)| k == file)
+                            .map_or(0, |(_, n)| *n);
+                    }
+                    ir::Block::Keep { c } | ir::Block::Center { c } | ir::Block::Quote { c } => {
+                        walk(c, counts)
+                    }
+                    _ => {}
+                }
+            }
+        }
+        walk(&mut doc.blocks, &counts);
+    }
+    #[cfg(not(feature = "pdf"))]
+    let _ = doc;
+}
+
+#[cfg(feature = "pdf")]
+fn pdf_bytes(theme: &Theme, doc: &ir::Document) -> Result<Vec<u8>, String> {
+    pdf::render(doc, theme.typst()).map_err(|e| e.to_string())
+}
+
+#[cfg(not(feature = "pdf"))]
+fn pdf_bytes(_theme: &Theme, _doc: &ir::Document) -> Result<Vec<u8>, String> {
+    Err("this cpo was built without PDF support (cargo feature `pdf`); use --format html,md".into())
+}
+
+/// The files of one convention, made in memory.
+struct Made {
+    rendered: Rendered,
+    /// (file name, bytes, cache key): bytes are `None` when the cache says
+    /// the file on disk is already what it would be.
+    files: Vec<(String, Option<Vec<u8>>, Option<String>)>,
 }
 
 /// Render one convention in every requested format, in memory.
-pub fn render_convention(job: &PeriodJob<'_>, conv: &Convention) -> Result<Rendered, String> {
-    let doc = convention_document(job, conv)?;
-    let mut outputs = Vec::new();
+fn make(
+    checked: &Checked<'_>,
+    theme: &Theme,
+    template: &BaseTemplate,
+    conv: &Convention,
+    options: &Options,
+    nonconforming: bool,
+    cache: &cache::Cache,
+) -> Result<Made, String> {
+    let typo = typography_options(checked);
+    let doc = convention_document(template, conv, &options.date, nonconforming, &typo)?;
     let mut files = Vec::new();
-    if job.formats.html {
-        let page = job
-            .theme
+    let mut links = Vec::new();
+    if options.formats.html {
+        let page = theme
             .page(&doc)
             .map_err(|e| format!("templates/convention.html: {}", e.message))?;
-        outputs.push((format!("{}.html", conv.id), page.into_bytes()));
-        files.push(IndexLink {
-            href: format!("{}.html", conv.id),
+        let name = format!("{}.html", conv.id);
+        files.push((name.clone(), Some(page.into_bytes()), None));
+        links.push(IndexLink {
+            href: name,
             label: "HTML".into(),
         });
     }
-    if job.formats.pdf {
-        outputs.push((format!("{}.pdf", conv.id), pdf_bytes(job, &doc)?));
-        files.push(IndexLink {
-            href: format!("{}.pdf", conv.id),
+    if options.formats.pdf {
+        let name = format!("{}.pdf", conv.id);
+        let key = cache::pdf_key(&doc, theme.typst());
+        let bytes = if !options.force && cache.is_fresh(&name, &key) {
+            None
+        } else {
+            Some(pdf_bytes(theme, &doc)?)
+        };
+        files.push((name.clone(), bytes, Some(key)));
+        links.push(IndexLink {
+            href: name,
             label: "PDF".into(),
         });
     }
-    if job.formats.md {
-        outputs.push((format!("{}.md", conv.id), md::document(&doc).into_bytes()));
-        files.push(IndexLink {
-            href: format!("{}.md", conv.id),
+    if options.formats.md {
+        let name = format!("{}.md", conv.id);
+        files.push((name.clone(), Some(md::document(&doc).into_bytes()), None));
+        links.push(IndexLink {
+            href: name,
             label: "Markdown".into(),
         });
     }
+    // PDF annexes are linked from the HTML and Markdown: copy them beside.
+    if options.formats.html || options.formats.md {
+        for (key, bytes) in &doc.pdf_files {
+            files.push((format!("annexes/{key}"), Some(bytes.as_ref().clone()), None));
+        }
+    }
     let data = &conv.data;
-    Ok(Rendered {
-        id: conv.id.clone(),
-        name: data.name.clone(),
-        status: data.status.as_str().to_string(),
-        status_label: status_label(data.status).to_string(),
-        funders: data
-            .funding
-            .keys()
-            .map(|f| {
-                data.signatory(f)
-                    .map_or_else(|| f.clone(), |s| s.name.clone())
-            })
-            .collect(),
-        total: fr::euros(&data.funding_total().0),
-        outputs,
+    Ok(Made {
+        rendered: Rendered {
+            id: conv.id.clone(),
+            name: typography::apply_str(&data.name, &typo),
+            status: data.status.as_str().to_string(),
+            status_label: status_label(data.status).to_string(),
+            funders: data
+                .signatories
+                .iter()
+                .filter(|s| data.funding.contains_key(&s.id))
+                .map(|s| s.name.clone())
+                .collect(),
+            total: fr::euros(&data.funding_total().0),
+            nonconforming,
+            files: links,
+        },
         files,
     })
 }
 
-#[cfg(feature = "pdf")]
-fn pdf_bytes(job: &PeriodJob<'_>, doc: &ir::Document) -> Result<Vec<u8>, String> {
-    pdf::render(doc, job.theme.typst()).map_err(|e| e.to_string())
-}
-
-#[cfg(not(feature = "pdf"))]
-fn pdf_bytes(_job: &PeriodJob<'_>, _doc: &ir::Document) -> Result<Vec<u8>, String> {
-    Err("this cpo was built without PDF support (cargo feature `pdf`); use --format html,md".into())
-}
-
-/// Render many conventions, on every core: typst and Tera are the costly
-/// part, and conventions are independent. `on_done` is called after each
-/// (for a progress bar). Results come back in the input order.
-pub fn render_all(
-    job: &PeriodJob<'_>,
-    convs: &[Convention],
-    on_done: &(dyn Fn(&str) + Sync),
-) -> Vec<(String, Result<Rendered, String>)> {
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(convs.len().max(1));
-    let chunk = convs.len().div_ceil(workers).max(1);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = convs
-            .chunks(chunk)
-            .map(|part| {
-                scope.spawn(move || {
-                    part.iter()
-                        .map(|conv| {
-                            let r = render_convention(job, conv);
-                            on_done(&conv.id);
-                            (conv.id.clone(), r)
-                        })
-                        .collect::<Vec<_>>()
-                })
-            })
+/// Render a period's conventions into `OUT/PERIOD/`, with its index. Fails
+/// (exit 2) only when nothing can be rendered at all (no such period,
+/// templates that do not compile); a convention refused or failing is
+/// reported in the outcome and the others are still written.
+pub fn render_period(checked: &Checked<'_>, options: &Options) -> Result<Outcome> {
+    let snapshot = checked.snapshot();
+    let period = checked
+        .period(options.period.as_deref())
+        .context("the repository has no such period")?;
+    let theme = Theme::load(snapshot).map_err(|diags| {
+        let msgs: Vec<String> = diags
+            .iter()
+            .map(|d| format!("{}: {}", snapshot.sources.describe(&d.loc), d.message))
             .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| {
-                h.join()
-                    .unwrap_or_else(|_| vec![(String::new(), Err("rendering panicked".into()))])
-            })
-            .collect()
+        anyhow::anyhow!(
+            "the templates do not compile (run `cpo check`):\n  {}",
+            msgs.join("\n  ")
+        )
+    })?;
+    let template = checked.template(&period.label).with_context(|| {
+        format!(
+            "base.md of period {} does not compile or is missing: run `cpo check`",
+            period.label
+        )
+    })?;
+    let dir = options.out.join(&period.label);
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    remove_stale_temporaries(&dir)?;
+    remove_stale_temporaries(&dir.join("annexes"))?;
+    let cache = if options.force {
+        cache::Cache::default()
+    } else {
+        cache::Cache::read(&dir)
+    };
+
+    let mut refused = Vec::new();
+    let mut jobs: Vec<(&Convention, bool)> = Vec::new();
+    for conv in &period.conventions {
+        if !options.centres.is_empty() && !options.centres.contains(&conv.id) {
+            continue;
+        }
+        match checked.verdict(conv) {
+            Verdict::Accepted => jobs.push((conv, false)),
+            Verdict::Rejected(_) if options.allow_errors => jobs.push((conv, true)),
+            Verdict::Rejected(reasons) => refused.push((conv.id.clone(), reasons)),
+        }
+    }
+    for id in &period.unresolved {
+        if options.centres.is_empty() || options.centres.contains(id) {
+            refused.push((
+                id.clone(),
+                vec![format!(
+                    "centre `{id}` cannot be resolved: run `cpo check {id}`"
+                )],
+            ));
+        }
+    }
+
+    let results: Vec<(String, Result<Made, String>)> = jobs
+        .par_iter()
+        .map(|(conv, nonconforming)| {
+            let made = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                make(
+                    checked,
+                    &theme,
+                    template,
+                    conv,
+                    options,
+                    *nonconforming,
+                    &cache,
+                )
+            }))
+            .unwrap_or_else(|_| Err("rendering panicked (a bug of cpo)".to_string()));
+            (conv.id.clone(), made)
+        })
+        .collect();
+
+    let mut rendered = Vec::new();
+    let mut written = Vec::new();
+    let mut unchanged = 0;
+    let mut failures = Vec::new();
+    let mut new_cache = cache.successor();
+    for (id, result) in results {
+        match result {
+            Ok(made) => {
+                for (name, bytes, key) in made.files {
+                    let path = dir.join(&name);
+                    match bytes {
+                        Some(bytes) => {
+                            if write_if_changed(&path, &bytes)? {
+                                written.push(name.clone());
+                            } else {
+                                unchanged += 1;
+                            }
+                            if let Some(key) = key {
+                                new_cache.record(&name, key, &bytes);
+                            }
+                        }
+                        None => {
+                            unchanged += 1;
+                            if let Some(key) = key {
+                                new_cache.keep(&cache, &name, key);
+                            }
+                        }
+                    }
+                }
+                rendered.push(made.rendered);
+            }
+            Err(e) => failures.push((id, e)),
+        }
+    }
+    rendered.sort_by(|a, b| a.id.cmp(&b.id));
+    if options.formats.html {
+        let index = index_page(&theme, checked, &period.label, &rendered, &options.reports)
+            .map_err(anyhow::Error::msg)?;
+        if write_if_changed(&dir.join("index.html"), index.as_bytes())? {
+            written.push("index.html".into());
+        }
+    }
+    new_cache.write(&dir)?;
+    Ok(Outcome {
+        dir,
+        rendered,
+        written,
+        unchanged,
+        refused,
+        failures,
     })
+}
+
+/// Write a file unless it already holds exactly these bytes; true when written.
+pub fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<bool> {
+    if let Ok(existing) = std::fs::read(path)
+        && existing == bytes
+    {
+        return Ok(false);
+    }
+    write_atomic(path, bytes)?;
+    Ok(true)
 }
 
 /// What the period's index page shows.
@@ -236,35 +434,183 @@ struct IndexContext<'a> {
     period: &'a str,
     total: String,
     conventions: &'a [Rendered],
+    funders: Vec<FunderTotal>,
     reports: &'a [IndexLink],
 }
 
-/// The period's `index.html`.
-pub fn index_page(
+#[derive(Serialize)]
+struct FunderTotal {
+    name: String,
+    total: String,
+}
+
+/// The period's `index.html`: « Conventions pluriannuelles d'objectifs
+/// 2022-2025 », every convention with its documents, and the total per
+/// funder in signing order (what the council votes).
+fn index_page(
     theme: &Theme,
-    territory: &Territory,
-    period: &str,
-    title: &str,
+    checked: &Checked<'_>,
+    label: &str,
     rendered: &[Rendered],
     reports: &[IndexLink],
-    total: crate::model::Amount,
 ) -> Result<String, String> {
+    let period = checked.period(Some(label));
+    let convs: Vec<&Convention> = period
+        .map(|p| {
+            p.conventions
+                .iter()
+                .filter(|c| rendered.iter().any(|r| r.id == c.id))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut funders: Vec<(usize, String, String, crate::model::Amount)> = Vec::new();
+    for c in &convs {
+        for (i, s) in c.data.signatories.iter().enumerate() {
+            let total = c.data.funder_total(&s.id);
+            if total.0.is_zero() && !c.data.funding.contains_key(&s.id) {
+                continue;
+            }
+            match funders.iter_mut().find(|f| f.1 == s.id) {
+                Some(f) => f.3 = f.3.plus(total),
+                None => funders.push((i, s.id.clone(), s.name.clone(), total)),
+            }
+        }
+    }
+    funders.sort_by_key(|f| f.0);
+    let total = crate::model::Amount::total(funders.iter().map(|f| &f.3));
+    let title = convs
+        .first()
+        .map(|c| plural_title(&c.data.title))
+        .unwrap_or_else(|| "Conventions".to_string());
+    let territory = checked
+        .snapshot()
+        .territory()
+        .map(|t| t.name.clone())
+        .unwrap_or_default();
+    let typo = typography_options(checked);
     theme
         .render(
             theme::INDEX_HTML,
             &IndexContext {
-                title: format!("{title}s"),
-                territory: &territory.name,
-                period,
+                title: typography::apply_str(&format!("{title} {label}"), &typo),
+                territory: &typography::apply_str(&territory, &typo),
+                period: label,
                 total: fr::euros(&total.0),
                 conventions: rendered,
+                funders: funders
+                    .into_iter()
+                    .map(|f| FunderTotal {
+                        name: f.2,
+                        total: fr::euros(&f.3.0),
+                    })
+                    .collect(),
                 reports,
             },
         )
-        .map_err(|e| format!("templates/index.html: {}", e.message))
+        .map_err(|e| e.message)
 }
 
-/// The output folder of a period: `OUT/PERIOD`.
-pub fn period_dir(out: &std::path::Path, period: &str) -> PathBuf {
-    out.join(period)
+/// « Convention pluriannuelle d'objectifs » -> « Conventions pluriannuelles
+/// d'objectifs »: the head noun and its adjectives before the first
+/// complement take the plural.
+pub fn plural_title(title: &str) -> String {
+    let mut out = Vec::new();
+    let mut in_head = true;
+    let words: Vec<&str> = title.split(' ').collect();
+    let last = words.len().saturating_sub(1);
+    for (i, word) in words.into_iter().enumerate() {
+        // An adjective ending the title after a complement still agrees
+        // with the head noun: « Conventions de financement triennales ».
+        let trailing_adjective = !in_head
+            && i == last
+            && ["ale", "elle", "ive", "aire", "ée"]
+                .iter()
+                .any(|end| word.ends_with(end));
+        if trailing_adjective {
+            out.push(format!("{word}s"));
+            continue;
+        }
+        let lower = word.to_lowercase();
+        if in_head
+            && ([
+                "de", "d'", "du", "des", "à", "au", "aux", "pour", "entre", "et",
+            ]
+            .contains(&lower.as_str())
+                || lower.starts_with("d'")
+                || lower.starts_with("d’"))
+        {
+            in_head = false;
+        }
+        if in_head && !word.ends_with(['s', 'x', 'z']) && !word.is_empty() {
+            let plural = if let Some(stem) = word.strip_suffix("al") {
+                format!("{stem}aux")
+            } else {
+                format!("{word}s")
+            };
+            out.push(plural);
+        } else {
+            out.push(word.to_string());
+        }
+    }
+    out.join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plural_titles() {
+        assert_eq!(
+            plural_title("Convention pluriannuelle d'objectifs"),
+            "Conventions pluriannuelles d'objectifs"
+        );
+        assert_eq!(
+            plural_title("Convention de financement triennale"),
+            "Conventions de financement triennales"
+        );
+    }
+}
+
+/// A file format of a document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileFormat {
+    Html,
+    Pdf,
+    Md,
+}
+
+impl FileFormat {
+    /// The format of a rendered file, from its first bytes.
+    pub fn sniff(bytes: &[u8]) -> FileFormat {
+        let head = String::from_utf8_lossy(&bytes[..bytes.len().min(64)]).to_ascii_lowercase();
+        if bytes.starts_with(b"%PDF-") {
+            FileFormat::Pdf
+        } else if head.trim_start().starts_with("<!doctype")
+            || head.trim_start().starts_with("<html")
+        {
+            FileFormat::Html
+        } else {
+            FileFormat::Md
+        }
+    }
+}
+
+/// The bytes of a document in one format, with the repository's templates.
+pub fn document_bytes(
+    checked: &Checked<'_>,
+    doc: &ir::Document,
+    format: FileFormat,
+) -> Result<Vec<u8>> {
+    let snapshot = checked.snapshot();
+    let theme = Theme::load(snapshot)
+        .map_err(|_| anyhow::anyhow!("the templates do not compile: run `cpo check`"))?;
+    Ok(match format {
+        FileFormat::Html => theme
+            .page(doc)
+            .map_err(|e| anyhow::anyhow!("templates/convention.html: {}", e.message))?
+            .into_bytes(),
+        FileFormat::Md => md::document(doc).into_bytes(),
+        FileFormat::Pdf => pdf_bytes(&theme, doc).map_err(anyhow::Error::msg)?,
+    })
 }

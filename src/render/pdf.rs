@@ -48,16 +48,19 @@ fn library() -> &'static LazyHash<Library> {
     LIBRARY.get_or_init(|| LazyHash::new(Library::default()))
 }
 
-fn file_id(path: &str) -> FileId {
-    // Both paths are constants known to be valid.
-    let vpath = VirtualPath::new(path).unwrap_or_else(|_| unreachable!("valid virtual path"));
-    RootedPath::new(VirtualRoot::Project, vpath).intern()
+/// The typst file id of a virtual path; `None` for a path typst refuses
+/// (annex keys are made of `[a-z0-9-]` and a `.pdf` extension).
+fn file_id(path: &str) -> Option<FileId> {
+    let vpath = VirtualPath::new(path).ok()?;
+    Some(RootedPath::new(VirtualRoot::Project, vpath).intern())
 }
 
 struct CpoWorld {
     main: Source,
     data_id: FileId,
     data: Bytes,
+    /// The PDF annexes, as `/annexes/KEY` (see `ir::Block::PdfPages`).
+    files: Vec<(FileId, Bytes)>,
     today: Option<Datetime>,
 }
 
@@ -84,10 +87,13 @@ impl World for CpoWorld {
 
     fn file(&self, id: FileId) -> FileResult<Bytes> {
         if id == self.data_id {
-            Ok(self.data.clone())
-        } else {
-            Err(FileError::AccessDenied)
+            return Ok(self.data.clone());
         }
+        self.files
+            .iter()
+            .find(|(f, _)| *f == id)
+            .map(|(_, b)| b.clone())
+            .ok_or(FileError::AccessDenied)
     }
 
     fn font(&self, index: usize) -> Option<Font> {
@@ -108,10 +114,20 @@ pub fn render(doc: &Document, template: &str) -> Result<Vec<u8>, PdfError> {
         .parse()
         .map_err(|e| PdfError(format!("document date `{}`: {e}", doc.meta.date)))?;
     let today = Datetime::from_ymd(i32::from(date.year()), date.month() as u8, date.day() as u8);
+    let (Some(main), Some(data_id)) = (file_id("/main.typ"), file_id("/data.json")) else {
+        return Err(PdfError("invalid virtual paths".into()));
+    };
+    let mut files = Vec::new();
+    for (key, bytes) in &doc.pdf_files {
+        let id = file_id(&format!("/annexes/{key}"))
+            .ok_or_else(|| PdfError(format!("invalid annex name `{key}`")))?;
+        files.push((id, Bytes::new(bytes.as_ref().clone())));
+    }
     let world = CpoWorld {
-        main: Source::new(file_id("/main.typ"), template.to_string()),
-        data_id: file_id("/data.json"),
+        main: Source::new(main, template.to_string()),
+        data_id,
         data: Bytes::new(data),
+        files,
         today,
     };
     let compiled = typst::compile::<PagedDocument>(&world);
@@ -125,7 +141,9 @@ pub fn render(doc: &Document, template: &str) -> Result<Vec<u8>, PdfError> {
     let options = PdfOptions {
         ident: Smart::Custom(format!(
             "cpo/{}/{}/{}",
-            doc.meta.kind, doc.meta.period, doc.meta.id
+            doc.meta.kind.as_str(),
+            doc.meta.period,
+            doc.meta.id
         )),
         timestamp: today.map(Timestamp::new_utc),
         standards,
@@ -142,4 +160,44 @@ fn typst_error(errors: &[typst::diag::SourceDiagnostic]) -> PdfError {
             .collect::<Vec<_>>()
             .join("; "),
     )
+}
+
+/// The number of pages of a PDF file, when it can be read.
+pub fn page_count(bytes: &[u8]) -> Option<usize> {
+    let pdf = hayro_syntax::Pdf::new(std::sync::Arc::new(bytes.to_vec())).ok()?;
+    Some(pdf.pages().len())
+}
+
+/// Compile a typst template override against a small document holding
+/// every kind of block, for `cpo check`: its errors, with their spans in
+/// the template.
+pub fn check_template(template: &str) -> Vec<(String, Option<std::ops::Range<usize>>)> {
+    let doc = super::ir::sample();
+    let Ok(data) = serde_json::to_vec(&doc) else {
+        return Vec::new();
+    };
+    let (Some(main), Some(data_id)) = (file_id("/main.typ"), file_id("/data.json")) else {
+        return Vec::new();
+    };
+    let world = CpoWorld {
+        main: Source::new(main, template.to_string()),
+        data_id,
+        data: Bytes::new(data),
+        files: Vec::new(),
+        today: Datetime::from_ymd(2024, 1, 1),
+    };
+    let compiled = typst::compile::<PagedDocument>(&world);
+    typst::comemo::evict(8);
+    match compiled.output {
+        Ok(_) => Vec::new(),
+        Err(errors) => errors
+            .iter()
+            .map(|e| {
+                let span = (e.span.id() == Some(main))
+                    .then(|| typst::WorldExt::range(&world, e.span))
+                    .flatten();
+                (e.message.to_string(), span)
+            })
+            .collect(),
+    }
 }

@@ -1,63 +1,169 @@
 //! Tera: rendering base.md for a centre, with the French filters.
 //!
-//! base.md is a Tera 2 template whose output is Markdown. Its H2 headings
-//! may carry an id as `{#id}`, and `{#` opens a Tera comment; rather than
-//! change Tera's comment syntax, cpo rewrites such heading ids into a Tera
-//! expression that prints them back (`{{ "{#id}" }}`) before parsing. The
-//! rewrite stays on the same line, so error lines still point into the
-//! user's file.
+//! base.md is a Tera 2 template whose output is Markdown. Three things keep
+//! the common text's structure in the hands of base.md alone:
+//! - every value inserted with `{{ … }}` is escaped for Markdown (autoescape
+//!   with [`crate::escape::markdown`]): a centre's name holding a newline,
+//!   `## Article pirate` or a code fence is text, never structure;
+//! - the centre's sections (and introduction) reach the template as
+//!   placeholders (a private-use marker around a number), which
+//!   `render::document` replaces with the section parsed on its own, as
+//!   whole blocks: an unclosed fence in a section cannot swallow an article;
+//! - heading ids `{#id}` of base.md are protected from Tera's comment syntax
+//!   by rewriting them into an expression that prints them back, on the same
+//!   line, so error lines still point into the file.
 //!
-//! Errors are located in base.md and reported as rule `template`.
+//! Rendering is bounded: at most [`MAX_OUTPUT`] bytes and [`MAX_TIME`], so a
+//! template that loops without end is stopped with a `template` finding.
+//! Errors are located in base.md at Tera's own line and column.
 
+use std::io::Write;
 use std::ops::Range;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use rust_decimal::Decimal;
 use tera::{Kwargs, State, Tera, TeraResult, Value};
 
 use crate::diag::{Diagnostic, FileId, Loc, Rule};
 use crate::fr;
+use crate::fr::wording::{self, NounPhrase};
+use crate::model::MonthDay;
 
-/// The name base.md is registered under (no `.html` suffix: no HTML escaping,
-/// the output is Markdown and is escaped when written as HTML).
+/// The name base.md is registered under; autoescape (for Markdown) is on
+/// for it.
 pub const BASE_TEMPLATE: &str = "base.md";
 
-/// A Tera error, with where it points in the template source.
+/// The most Markdown one rendering of base.md may produce: 4 MiB, a
+/// hundred times a real convention.
+pub const MAX_OUTPUT: usize = 4 * 1024 * 1024;
+
+/// The longest one rendering of base.md may take.
+pub const MAX_TIME: Duration = Duration::from_secs(5);
+
+/// How deeply `{% … %}` blocks may nest in base.md (Tera's parser is
+/// recursive).
+const MAX_TAG_NESTING: usize = 64;
+
+/// Marks the start and end of a placeholder for centre text in rendered
+/// Markdown: private-use characters, which Markdown escaping leaves alone
+/// and no user text is expected to hold.
+pub const PLACEHOLDER_OPEN: char = '\u{F8F0}';
+pub const PLACEHOLDER_CLOSE: char = '\u{F8F1}';
+
+/// The placeholder of centre text number `n` (see `context::Context`).
+pub fn placeholder(n: usize) -> String {
+    format!("{PLACEHOLDER_OPEN}{n}{PLACEHOLDER_CLOSE}")
+}
+
+/// A Tera error, with where it points in the template source and the rule
+/// it falls under.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TemplateError {
+    pub rule: Rule,
     pub message: String,
     pub span: Option<Range<usize>>,
 }
 
 impl TemplateError {
+    fn new(message: impl Into<String>) -> TemplateError {
+        TemplateError {
+            rule: Rule::Template,
+            message: message.into(),
+            span: None,
+        }
+    }
+
     pub fn into_diagnostic(self, file: FileId) -> Diagnostic {
         let span = self.span.unwrap_or(0..0);
-        Diagnostic::new(Rule::Template, Loc::new(file, span), self.message)
+        Diagnostic::new(self.rule, Loc::new(file, span), self.message)
     }
 }
 
-/// Convert a Tera error. Its span is given as line and column so that it
-/// maps back into `source` (the user's text, before `protect_heading_ids`).
-pub(crate) fn from_tera(e: &tera::Error, source: &str) -> TemplateError {
-    let (message, span) = match e.kind() {
+/// Messages of cpo's own functions that name a missing article or annex
+/// start with this, so that they report under `article-reference`.
+const REFERENCE_TAG: &str = "reference: ";
+
+/// Convert a Tera error into located errors. Spans come as line and column
+/// and map back into `source` (the user's text, before
+/// `protect_heading_ids`, which keeps lines and columns before the id).
+/// Unknown filters, functions and templates come as several reports in
+/// one message: each is located.
+pub fn from_tera(e: &tera::Error, source: &str) -> Vec<TemplateError> {
+    let located = |message: &str, line: usize, col: usize, end: Option<(usize, usize)>| {
+        let start = offset(source, line, col);
+        let end = match end {
+            Some((l, c)) if l == line => offset(source, l, c).max(start),
+            _ => start,
+        };
+        let (rule, message) = match message.strip_prefix(REFERENCE_TAG) {
+            Some(m) => (Rule::ArticleReference, m.to_string()),
+            None => (Rule::Template, message.to_string()),
+        };
+        TemplateError {
+            rule,
+            message,
+            span: Some(start..end),
+        }
+    };
+    match e.kind() {
         tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
             let s = r.span();
-            let start = offset(source, s.start_line, s.start_col);
-            let end = if s.end_line == s.start_line {
-                offset(source, s.end_line, s.end_col).max(start)
-            } else {
-                start
-            };
-            (r.message().to_string(), Some(start..end))
+            let mut err = located(
+                r.message(),
+                s.start_line,
+                s.start_col,
+                Some((s.end_line, s.end_col)),
+            );
+            let mut cause = std::error::Error::source(e);
+            while let Some(c) = cause {
+                let text = c.to_string();
+                match text.strip_prefix(REFERENCE_TAG) {
+                    Some(m) => {
+                        err.rule = Rule::ArticleReference;
+                        err.message = m.to_string();
+                    }
+                    None => err.message.push_str(&format!(": {text}")),
+                }
+                cause = c.source();
+            }
+            vec![err]
         }
-        _ => (e.to_string(), None),
-    };
-    let mut message = message;
-    let mut source = std::error::Error::source(e);
-    while let Some(cause) = source {
-        message.push_str(&format!(": {cause}"));
-        source = cause.source();
+        _ => {
+            let text = e.to_string();
+            let reports = parse_reports(&text, &located);
+            if reports.is_empty() {
+                vec![TemplateError::new(text)]
+            } else {
+                reports
+            }
+        }
     }
-    TemplateError { message, span }
+}
+
+/// Makes a located error from a message, a line, a column and maybe an end.
+type Locate<'a> = &'a dyn Fn(&str, usize, usize, Option<(usize, usize)>) -> TemplateError;
+
+/// Reports Tera writes as text: `error: MESSAGE\n  --> NAME:LINE:COL`.
+fn parse_reports(text: &str, located: Locate<'_>) -> Vec<TemplateError> {
+    let mut out = Vec::new();
+    for report in text.split("\n\n") {
+        let mut lines = report.lines();
+        let Some(message) = lines.next().and_then(|l| l.strip_prefix("error: ")) else {
+            continue;
+        };
+        let Some(at) = lines.find_map(|l| l.trim_start().strip_prefix("--> ")) else {
+            continue;
+        };
+        let mut parts = at.rsplitn(3, ':');
+        let (Some(col), Some(line)) = (parts.next(), parts.next()) else {
+            continue;
+        };
+        if let (Ok(line), Ok(col)) = (line.parse::<usize>(), col.parse::<usize>()) {
+            out.push(located(message, line, col.saturating_sub(1), None));
+        }
+    }
+    out
 }
 
 /// Byte offset of a 1-based line and 0-based character column, clamped to the line.
@@ -71,6 +177,11 @@ fn offset(source: &str, line: usize, col: usize) -> usize {
         start += l.len();
     }
     source.len()
+}
+
+/// Tera's escape function for base.md: values become Markdown text.
+fn escape_markdown(input: &str, out: &mut dyn Write) -> std::io::Result<()> {
+    out.write_all(crate::escape::markdown(input).as_bytes())
 }
 
 /// Decimal value of a Tera number (amounts are integers or floats in the context).
@@ -89,11 +200,40 @@ fn decimal(value: &Value) -> TeraResult<Decimal> {
     crate::model::types::parse_decimal(text.trim()).map_err(tera::Error::message)
 }
 
-/// Register the French filters on a Tera instance.
+/// A name as French inserts it: a string is a proper name or a place that
+/// may carry its article (« Les Couronneries »); a party or the centre is an
+/// object with `name`, and `article`/`gender` when the data has them.
+fn noun(value: &Value) -> TeraResult<NounPhrase> {
+    if let Some(s) = value.as_str() {
+        return Ok(NounPhrase::new(s, None, None));
+    }
+    fn field<'v>(value: &'v Value, key: &'v str) -> Option<&'v str> {
+        value.get_from_path(key).and_then(Value::as_str)
+    }
+    let field = |k: &'static str| field(value, k);
+    let Some(name) = field("name") else {
+        return Err(tera::Error::message(format!(
+            "expected a name, a party or the centre, found {value}"
+        )));
+    };
+    let article = field("article").and_then(wording::Article::parse);
+    let gender = field("gender").and_then(|g| match g {
+        "f" => Some(wording::Gender::F),
+        "m" => Some(wording::Gender::M),
+        _ => None,
+    });
+    Ok(NounPhrase::common(name, article, gender))
+}
+
+/// Register the French filters and cpo's functions on a Tera instance.
 pub fn register_filters(tera: &mut Tera) {
     tera.register_filter(
         "euros",
         |v: &Value, _: Kwargs, _: &State| -> TeraResult<String> { Ok(fr::euros(&decimal(v)?)) },
+    );
+    tera.register_filter(
+        "nombre",
+        |v: &Value, _: Kwargs, _: &State| -> TeraResult<String> { Ok(fr::number(&decimal(v)?)) },
     );
     tera.register_filter(
         "en_lettres",
@@ -108,8 +248,8 @@ pub fn register_filters(tera: &mut Tera) {
                 .as_str()
                 .ok_or_else(|| tera::Error::message(format!("expected a date, found {v}")))?;
             // A day of the year ("03-31", as in payment terms) gives "31 mars".
-            if let Some((m, d)) = crate::check::parse_month_day(text) {
-                return Ok(fr::month_day_fr(m, d));
+            if let Some(md) = MonthDay::parse(text) {
+                return Ok(fr::month_day_fr(md.month(), md.day()));
             }
             let date: jiff::civil::Date = text
                 .parse()
@@ -117,6 +257,75 @@ pub fn register_filters(tera: &mut Tera) {
             Ok(fr::date_fr(date))
         },
     );
+    tera.register_filter(
+        "de",
+        |v: &Value, _: Kwargs, _: &State| -> TeraResult<String> { Ok(noun(v)?.de()) },
+    );
+    tera.register_filter(
+        "a",
+        |v: &Value, _: Kwargs, _: &State| -> TeraResult<String> { Ok(noun(v)?.a()) },
+    );
+    tera.register_filter(
+        "le",
+        |v: &Value, _: Kwargs, _: &State| -> TeraResult<String> { Ok(noun(v)?.the()) },
+    );
+    tera.register_filter(
+        "join_fr",
+        |v: &Value, kwargs: Kwargs, _: &State| -> TeraResult<String> {
+            let items = v.as_array().ok_or_else(|| {
+                tera::Error::message(format!("`join_fr` expects a list, found {v}"))
+            })?;
+            let each: Option<&str> = kwargs.get("each")?;
+            let words = items
+                .iter()
+                .map(|item| match each {
+                    Some("de") => noun(item).map(|n| n.de()),
+                    Some("a") => noun(item).map(|n| n.a()),
+                    Some("le") => noun(item).map(|n| n.the()),
+                    Some(other) => Err(tera::Error::message(format!(
+                        "`join_fr(each=\"{other}\")`: each is \"de\", \"a\" or \"le\""
+                    ))),
+                    None => Ok(item
+                        .as_str()
+                        .map_or_else(|| item.to_string(), str::to_string)),
+                })
+                .collect::<TeraResult<Vec<String>>>()?;
+            Ok(wording::join_fr(&words))
+        },
+    );
+    tera.register_filter(
+        "ordinal",
+        |v: &Value, _: Kwargs, _: &State| -> TeraResult<String> {
+            let n = v
+                .as_i64()
+                .and_then(|n| u64::try_from(n).ok())
+                .ok_or_else(|| tera::Error::message(format!("expected a number, found {v}")))?;
+            Ok(wording::ordinal(n))
+        },
+    );
+    tera.register_function("article", |kwargs: Kwargs, state: &State| {
+        reference(kwargs, state, "articles", "article")
+    });
+    tera.register_function("annexe", |kwargs: Kwargs, state: &State| {
+        reference(kwargs, state, "annex_refs", "annexe")
+    });
+}
+
+/// `article(id="evaluation")` -> « l'article 9 »; `annexe(id=…)` ->
+/// « l'annexe 5 ». The numbers are in the context (`articles`,
+/// `annex_refs`), per convention.
+fn reference(kwargs: Kwargs, state: &State, table: &str, what: &str) -> TeraResult<String> {
+    let id: &str = kwargs.must_get("id")?;
+    let refs: Option<Value> = state.get(table)?;
+    refs.as_ref()
+        .and_then(|r| r.get_from_path(id))
+        .and_then(Value::as_str)
+        .map(str::to_string)
+        .ok_or_else(|| {
+            tera::Error::message(format!(
+                "{REFERENCE_TAG}`{what}(id=\"{id}\")` names no {what} of this convention"
+            ))
+        })
 }
 
 /// Protect `{#id}` at the end of Markdown headings from Tera's comment syntax.
@@ -133,7 +342,7 @@ pub fn protect_heading_ids(source: &str) -> String {
             (true, (_, Some(id))) => {
                 let cut = trimmed.rfind("{#").unwrap_or(trimmed.len());
                 out.push_str(&trimmed[..cut]);
-                out.push_str(&format!("{{{{ \"{{#{id}}}\" }}}}"));
+                out.push_str(&format!("{{{{ \"{{#{id}}}\" | safe }}}}"));
                 out.push_str(&body[trimmed.len()..]);
                 out.push_str(newline);
             }
@@ -143,33 +352,148 @@ pub fn protect_heading_ids(source: &str) -> String {
     out
 }
 
+/// Blocks `{% … %}` nested deeper than Tera's recursive parser should see.
+fn tag_nesting_error(source: &str) -> Option<TemplateError> {
+    let mut depth = 0usize;
+    let mut rest = source;
+    let mut consumed = 0;
+    while let Some(i) = rest.find("{%") {
+        let tag = rest[i + 2..].trim_start_matches('-').trim_start();
+        let word = tag
+            .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+            .next()
+            .unwrap_or("");
+        if matches!(
+            word,
+            "if" | "for" | "block" | "macro" | "filter" | "raw" | "component"
+        ) {
+            depth += 1;
+        } else if word.starts_with("end") {
+            depth = depth.saturating_sub(1);
+        }
+        if depth > MAX_TAG_NESTING {
+            let at = consumed + i;
+            return Some(TemplateError {
+                rule: Rule::Template,
+                message: format!("template blocks nest more than {MAX_TAG_NESTING} levels deep"),
+                span: Some(at..at + 2),
+            });
+        }
+        consumed += i + 2;
+        rest = &rest[i + 2..];
+    }
+    None
+}
+
 /// A compiled base.md, ready to render for each centre of a period.
 pub struct BaseTemplate {
-    tera: Tera,
+    tera: Arc<Tera>,
     source: String,
 }
 
 impl BaseTemplate {
-    /// Parse base.md. A syntax error is located in the original source.
-    pub fn new(source: &str) -> Result<BaseTemplate, TemplateError> {
+    /// Parse base.md. Errors are located in the original source.
+    pub fn new(source: &str) -> Result<BaseTemplate, Vec<TemplateError>> {
+        if let Some(e) = tag_nesting_error(source) {
+            return Err(vec![e]);
+        }
         let mut tera = Tera::new();
+        tera.set_escape_fn(escape_markdown);
+        tera.autoescape_on([BASE_TEMPLATE]);
         register_filters(&mut tera);
         tera.add_raw_template(BASE_TEMPLATE, &protect_heading_ids(source))
             .map_err(|e| from_tera(&e, source))?;
         Ok(BaseTemplate {
-            tera,
+            tera: Arc::new(tera),
             source: source.to_string(),
         })
     }
 
-    /// Render base.md with a convention's context: the common text as Markdown.
+    /// Render base.md with a convention's context: the common text as
+    /// Markdown, within [`MAX_OUTPUT`] bytes and [`MAX_TIME`]. A template
+    /// still running after the time budget is abandoned on its thread
+    /// (Tera cannot be interrupted) and reported.
     pub fn render(&self, context: &super::context::Context) -> Result<String, TemplateError> {
-        let ctx =
-            tera::Context::from_serialize(context).map_err(|e| from_tera(&e, &self.source))?;
-        self.tera
-            .render(BASE_TEMPLATE, &ctx)
-            .map_err(|e| from_tera(&e, &self.source))
+        let ctx = tera::Context::from_serialize(context)
+            .map_err(|e| TemplateError::new(format!("the template context: {e}")))?;
+        let tera = Arc::clone(&self.tera);
+        let (send, receive) = std::sync::mpsc::channel();
+        let spawned = std::thread::Builder::new()
+            .name("cpo-template".into())
+            .spawn(move || {
+                let started = Instant::now();
+                let mut out = Bounded {
+                    bytes: Vec::new(),
+                    started,
+                };
+                let result = tera.render_to(BASE_TEMPLATE, &ctx, &mut out);
+                let _ = send.send(result.map(|_| out.bytes));
+            });
+        if let Err(e) = spawned {
+            return Err(TemplateError::new(format!("cannot start rendering: {e}")));
+        }
+        match receive.recv_timeout(MAX_TIME) {
+            Ok(Ok(bytes)) => String::from_utf8(bytes)
+                .map_err(|_| TemplateError::new("base.md produced text that is not UTF-8")),
+            Ok(Err(e)) => Err(self.first_error(&e)),
+            Err(_) => Err(TemplateError::new(format!(
+                "rendering base.md took more than {} s and was stopped (a loop without end?)",
+                MAX_TIME.as_secs()
+            ))),
+        }
     }
+
+    fn first_error(&self, e: &tera::Error) -> TemplateError {
+        let mut errors = from_tera(e, &self.source);
+        if let Some(limit) = bounded_cause(e) {
+            return TemplateError::new(limit);
+        }
+        errors.truncate(1);
+        errors
+            .pop()
+            .unwrap_or_else(|| TemplateError::new(e.to_string()))
+    }
+}
+
+/// The output of one rendering, refusing to grow past [`MAX_OUTPUT`] or to
+/// go on past [`MAX_TIME`].
+struct Bounded {
+    bytes: Vec<u8>,
+    started: Instant,
+}
+
+const TOO_LARGE: &str = "base.md produced more than 4 MiB of text for one convention and was stopped (a loop without end?)";
+const TOO_LONG: &str = "rendering base.md took more than 5 s and was stopped (a loop without end?)";
+
+impl Write for Bounded {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.bytes.len() + buf.len() > MAX_OUTPUT {
+            return Err(std::io::Error::other(TOO_LARGE));
+        }
+        if self.started.elapsed() > MAX_TIME {
+            return Err(std::io::Error::other(TOO_LONG));
+        }
+        self.bytes.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The budget message when a rendering failed because [`Bounded`] said stop.
+fn bounded_cause(e: &tera::Error) -> Option<String> {
+    let mut text = e.to_string();
+    let mut cause = std::error::Error::source(e);
+    while let Some(c) = cause {
+        text.push_str(&c.to_string());
+        cause = c.source();
+    }
+    [TOO_LARGE, TOO_LONG]
+        .into_iter()
+        .find(|m| text.contains(m))
+        .map(str::to_string)
 }
 
 #[cfg(test)]
@@ -182,23 +506,45 @@ mod tests {
         let protected = protect_heading_ids(src);
         assert_eq!(protected.lines().count(), src.lines().count());
         let mut tera = Tera::new();
+        tera.set_escape_fn(escape_markdown);
+        tera.autoescape_on(["t"]);
         tera.add_raw_template("t", &protected).unwrap();
         let mut ctx = tera::Context::new();
-        ctx.insert("x", &1);
+        ctx.insert("x", &"a*b");
         let out = tera.render("t", &ctx).unwrap();
         assert!(out.contains("## Objet {#objet}\n"), "{out}");
-        assert!(out.starts_with("Intro 1"));
+        assert!(out.starts_with("Intro a\\*b"), "{out}");
     }
 
     #[test]
     fn syntax_errors_point_into_the_source() {
         let src = "Line one\n\n## Objet {#objet}\n\n{{ centre.name \n";
         let err = match BaseTemplate::new(src) {
-            Err(e) => e,
+            Err(e) => e.into_iter().next().unwrap(),
             Ok(_) => panic!("should not parse"),
         };
         let span = err.span.clone().expect("located");
         let line = src[..span.start].matches('\n').count() + 1;
         assert_eq!(line, 5, "{err:?}");
+    }
+
+    #[test]
+    fn unknown_filters_are_located_each() {
+        let src = "Texte.\n\n{{ x | nope }}\n\nEt {{ y | autre }}.\n";
+        let errs = match BaseTemplate::new(src) {
+            Err(e) => e,
+            Ok(_) => panic!("should not compile"),
+        };
+        let lines: Vec<usize> = errs
+            .iter()
+            .map(|e| src[..e.span.clone().unwrap().start].matches('\n').count() + 1)
+            .collect();
+        assert_eq!(lines, [3, 5], "{errs:?}");
+    }
+
+    #[test]
+    fn deep_tag_nesting_is_refused() {
+        let src = "{% if a %}".repeat(100);
+        assert!(BaseTemplate::new(&src).is_err());
     }
 }

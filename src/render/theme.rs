@@ -9,13 +9,14 @@
 //! | `convention.typ`   | the typst template of PDFs                   |
 //!
 //! A Tera error in an override is a `template` finding of `cpo check`,
-//! located in the override.
+//! located in the override at its line. HTML templates are autoescaped;
+//! the Markdown report escapes for Markdown.
 
 use serde::Serialize;
-use tera::Tera;
+use tera::{Kwargs, State, Tera, TeraResult, Value};
 
 use super::ir::Document;
-use super::template::{TemplateError, register_filters};
+use super::template::{TemplateError, from_tera, register_filters};
 use crate::diag::{Diagnostic, FileId};
 use crate::model::Snapshot;
 
@@ -32,9 +33,14 @@ pub const BUILT_IN: &[(&str, &str)] = &[
     (CONVENTION_TYP, include_str!("templates/convention.typ")),
 ];
 
+/// The Tera page templates, by name.
+const PAGES: &[&str] = &[CONVENTION_HTML, INDEX_HTML];
+
 /// The templates of one repository: built-in ones and its overrides.
 pub struct Theme {
     tera: Tera,
+    /// The same templates, escaping for Markdown (the Markdown report).
+    tera_md: Tera,
     css: String,
     typst: String,
 }
@@ -44,16 +50,41 @@ pub struct Theme {
 struct PageContext<'a> {
     meta: &'a super::ir::Meta,
     body: &'a str,
-    css: &'a str,
-    version: &'a str,
+}
+
+/// A CSS string's content: quotes, backslashes and line breaks escaped,
+/// and `<` written as an escape so that it cannot close `<style>`.
+fn css_string(v: &Value, _: Kwargs, _: &State) -> TeraResult<String> {
+    let text = v.as_str().map_or_else(|| v.to_string(), str::to_string);
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '<' => out.push_str("\\3C "),
+            '\n' | '\r' => out.push_str("\\A "),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    Ok(out)
+}
+
+/// A stylesheet made safe to inline in `<style>`: nothing in it can close
+/// the element (`</style>` becomes `<\/style>`, the same rule in CSS).
+pub fn inline_css(css: &str) -> String {
+    css.replace("</", "<\\/")
+}
+
+/// Escape for the Markdown report template.
+fn escape_markdown(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    out.write_all(crate::escape::markdown_text(input).as_bytes())
 }
 
 impl Theme {
     /// Load the templates; an override that does not parse is a `template`
     /// finding at its line.
     pub fn load(snapshot: &Snapshot) -> Result<Theme, Vec<Diagnostic>> {
-        let mut tera = Tera::new();
-        register_filters(&mut tera);
         let mut diags = Vec::new();
         let text_of = |name: &str| -> (Option<FileId>, String) {
             match snapshot.template(name) {
@@ -67,24 +98,54 @@ impl Theme {
                 ),
             }
         };
-        for name in [CONVENTION_HTML, INDEX_HTML] {
+        // Each template is added on its own, so that an error is located in
+        // the file that has it.
+        let mut pages = Vec::new();
+        for name in PAGES {
             let (file, text) = text_of(name);
-            if let Err(e) = tera.add_raw_template(name, &text) {
-                let e = super::template::from_tera(&e, &text);
-                match file {
-                    Some(file) => diags.push(e.into_diagnostic(file)),
-                    // A built-in template that does not parse is a bug of cpo,
-                    // caught by the tests; report it on cpo.toml nonetheless.
-                    None => diags.push(e.into_diagnostic(FileId(0))),
+            let mut alone = Tera::new();
+            register_filters(&mut alone);
+            alone.register_filter("css_string", css_string);
+            if let Err(e) = alone.add_raw_template(name, &text) {
+                for err in from_tera(&e, &text) {
+                    // A built-in template that does not parse is a bug of
+                    // cpo, caught by the tests; it is reported on cpo.toml.
+                    diags.push(err.into_diagnostic(file.unwrap_or(FileId(0))));
                 }
+                continue;
             }
+            pages.push((*name, text));
         }
         if !diags.is_empty() {
             return Err(diags);
         }
+        let instance = |markdown: bool| -> Result<Tera, Vec<Diagnostic>> {
+            let mut tera = Tera::new();
+            register_filters(&mut tera);
+            tera.register_filter("css_string", css_string);
+            if markdown {
+                tera.set_escape_fn(escape_markdown);
+                tera.autoescape_on([".md"]);
+            } else {
+                tera.autoescape_on([".html"]);
+            }
+            tera.add_raw_templates(pages.iter().map(|(n, t)| (*n, t.as_str())))
+                .map_err(|e| {
+                    vec![
+                        TemplateError {
+                            rule: crate::diag::Rule::Template,
+                            message: e.to_string(),
+                            span: None,
+                        }
+                        .into_diagnostic(FileId(0)),
+                    ]
+                })?;
+            Ok(tera)
+        };
         Ok(Theme {
-            tera,
-            css: text_of(STYLE_CSS).1,
+            tera: instance(false)?,
+            tera_md: instance(true)?,
+            css: inline_css(&text_of(STYLE_CSS).1),
             typst: text_of(CONVENTION_TYP).1,
         })
     }
@@ -97,26 +158,52 @@ impl Theme {
     /// A convention (or avenant) as a self-contained HTML page.
     pub fn page(&self, doc: &Document) -> Result<String, TemplateError> {
         let body = super::html::blocks(&doc.blocks);
-        let ctx = PageContext {
-            meta: &doc.meta,
-            body: &body,
-            css: &self.css,
-            version: env!("CARGO_PKG_VERSION"),
-        };
-        self.render(CONVENTION_HTML, &ctx)
+        self.render(
+            CONVENTION_HTML,
+            &PageContext {
+                meta: &doc.meta,
+                body: &body,
+            },
+        )
     }
 
-    /// Any page template with any serialisable context (the index).
-    pub fn render<T: Serialize>(&self, name: &str, context: &T) -> Result<String, TemplateError> {
-        let mut ctx = tera::Context::from_serialize(context).map_err(|e| TemplateError {
-            message: e.to_string(),
-            span: None,
-        })?;
-        ctx.insert("css", &self.css);
-        ctx.insert("version", env!("CARGO_PKG_VERSION"));
-        self.tera.render(name, &ctx).map_err(|e| TemplateError {
-            message: e.to_string(),
-            span: None,
-        })
+    /// The Markdown report: rendered with Markdown escaping instead of HTML.
+    pub fn render_markdown<T: Serialize>(
+        &self,
+        name: &str,
+        context: &T,
+    ) -> Result<String, TemplateError> {
+        render_with(&self.tera_md, name, context, &self.css)
     }
+
+    /// Any page template with any serialisable context (the index, the
+    /// reports).
+    pub fn render<T: Serialize>(&self, name: &str, context: &T) -> Result<String, TemplateError> {
+        render_with(&self.tera, name, context, &self.css)
+    }
+}
+
+fn render_with<T: Serialize>(
+    tera: &Tera,
+    name: &str,
+    context: &T,
+    css: &str,
+) -> Result<String, TemplateError> {
+    let error = |message: String| TemplateError {
+        rule: crate::diag::Rule::Template,
+        message,
+        span: None,
+    };
+    let mut ctx = tera::Context::from_serialize(context).map_err(|e| error(e.to_string()))?;
+    ctx.insert("css", css);
+    ctx.insert("version", env!("CARGO_PKG_VERSION"));
+    tera.render(name, &ctx).map_err(|e| {
+        let mut message = e.to_string();
+        let mut cause = std::error::Error::source(&e);
+        while let Some(c) = cause {
+            message.push_str(&format!(": {c}"));
+            cause = c.source();
+        }
+        error(format!("templates/{name}: {message}"))
+    })
 }

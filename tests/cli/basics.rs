@@ -209,23 +209,24 @@ fn a_git_revision_resolves_like_the_work_tree() {
         "name = \"Nouveau nom\"",
     );
     let root = repo.path();
-    let snapshot_tag =
-        cpo::model::Snapshot::load(&cpo::repo::GitTree::open(root, "v1").unwrap()).unwrap();
-    let snapshot_wt = cpo::model::Snapshot::load(&cpo::repo::WorkTree::new(root)).unwrap();
-    let resolve = |s: &cpo::model::Snapshot| {
-        let period = s.period(None).unwrap();
-        let mut diags = Vec::new();
-        let conv = cpo::merge::convention(s, period, "beaulieu", &mut diags).unwrap();
-        assert!(diags.is_empty(), "{diags:?}");
-        conv
+    let resolve = |p: &cpo::pipeline::Project| {
+        let checked = p.check(&cpo::check::Options::default());
+        checked
+            .period(None)
+            .unwrap()
+            .conventions
+            .iter()
+            .find(|c| c.id == "beaulieu")
+            .unwrap()
+            .clone()
     };
-    let tag = resolve(&snapshot_tag);
-    let wt = resolve(&snapshot_wt);
+    let tag = resolve(&cpo::pipeline::Project::at_revision(root, "v1").unwrap());
+    let wt = resolve(&cpo::pipeline::Project::open(root).unwrap());
     assert_eq!(tag.data.name, "Centre d'animation de Beaulieu");
     assert_eq!(wt.data.name, "Nouveau nom");
     // Restore the work tree: then both sides resolve identically.
     repo.git(&["checkout", "--", "."]);
-    let wt = resolve(&cpo::model::Snapshot::load(&cpo::repo::WorkTree::new(root)).unwrap());
+    let wt = resolve(&cpo::pipeline::Project::open(root).unwrap());
     assert_eq!(tag.data, wt.data);
     assert_eq!(tag.fingerprint(), wt.fingerprint());
     assert_eq!(at_head["name"], "Centre d'animation de Beaulieu");
@@ -322,7 +323,7 @@ fn merge_and_explain_work_on_both_examples() {
         (
             "poitiers",
             "couronneries",
-            "payment.advance_percent",
+            "payment.funders.ville.advance_percent",
             "periods/2022-2025/centres/couronneries.toml:",
         ),
         (
@@ -355,7 +356,7 @@ fn merge_and_explain_work_on_both_examples() {
         .cpo(&["merge", "couronneries", "--format", "json"])
         .json();
     assert_eq!(
-        json["payment"]["advance_percent"], 60,
+        json["payment"]["funders"]["ville"]["advance_percent"], 50,
         "the centre's override"
     );
     assert_eq!(

@@ -676,7 +676,7 @@ fn remove_required() {
 fn lints_change_severities() {
     let repo = clean();
     repo.append(MD, "\n## Partenariats\n\n<!-- à compléter -->\n");
-    repo.append("cpo.toml", "\n[lints]\nempty-section = \"deny\"\n");
+    repo.append("cpo.toml", "empty-section = \"deny\"\n");
     expect(&repo, &[f("empty-section", "error", MD, 12, 1)]);
     repo.replace(
         "cpo.toml",
@@ -714,15 +714,17 @@ fn unknown_rule_name_in_lints() {
     let repo = clean();
     repo.append(
         "cpo.toml",
-        "\n[lints]\nbudget-unbalance = \"allow\"\nsiret = \"error\"\n",
+        "budget-unbalance = \"allow\"\nsiret = \"error\"\nsealed-changed = \"warn\"\n",
     );
     let found = findings(&repo, &[]);
     assert_eq!(
         found,
         [
-            f("unknown-key", "error", "cpo.toml", 7, 1),
-            f("wrong-type", "error", "cpo.toml", 8, 9),
-        ]
+            f("unknown-key", "error", "cpo.toml", 12, 1),
+            f("wrong-type", "error", "cpo.toml", 13, 9),
+            f("wrong-type", "error", "cpo.toml", 14, 1),
+        ],
+        "sealed-changed cannot be lowered"
     );
     let json = repo.cpo(&["check", "--format", "json"]).json();
     assert_eq!(

@@ -50,7 +50,10 @@ fn render_writes_every_convention_in_three_formats_and_the_index() {
     let repo = Repo::example("poitiers");
     let run = repo.cpo(&["render"]);
     run.code(0);
-    let files = format!("rendered 9 convention(s), {} file(s)", 9 * FORMATS.len());
+    let files = format!(
+        "rendered 9 convention(s) in dist/2022-2025: {} file(s) written",
+        9 * FORMATS.len() + 1
+    );
     assert!(run.stderr.contains(&files), "{}", run.stderr);
     for id in centres(&repo) {
         for ext in FORMATS {
@@ -95,7 +98,7 @@ fn render_one_centre_one_format_elsewhere() {
     let run = repo.cpo(&["render", "--format", "docx"]);
     run.code(2);
     assert!(
-        run.stderr.contains("unknown format `docx`"),
+        run.stderr.contains("invalid value 'docx'"),
         "{}",
         run.stderr
     );
@@ -410,7 +413,9 @@ pub fn vnu(files: &[std::path::PathBuf]) -> bool {
 fn html_passes_the_nu_html_checker() {
     let repo = Repo::example("poitiers");
     repo.write("periods/2022-2025/centres/beaulieu.md", HOSTILE);
-    repo.cpo(&["render", "--format", "html"]).code(0);
+    // The hostile text lacks required sections: render it anyway, marked.
+    repo.cpo(&["render", "--format", "html", "--allow-errors"])
+        .code(0);
     let files: Vec<_> = std::fs::read_dir(repo.file(PERIOD_DIR))
         .unwrap()
         .map(|e| e.unwrap().path())

@@ -14,7 +14,9 @@ use std::ops::Range;
 
 use serde::Serialize;
 
-pub use crate::check::catalogue::{Rule, Severity};
+pub mod rule;
+
+pub use rule::{Family, Rule, Severity};
 
 /// Index of a file in [`Sources`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -35,6 +37,20 @@ impl Loc {
     /// The start of a file: for findings about a file as a whole.
     pub fn file_start(file: FileId) -> Loc {
         Loc { file, span: 0..0 }
+    }
+
+    /// A place that is in no file: a value cpo filled in for a missing key
+    /// so that the rest of a file can be checked (see
+    /// `model::node::from_node_all`). `n` keeps them distinct. Findings
+    /// located there are consequences of the missing key, already
+    /// reported, and are dropped.
+    pub fn synthetic(file: FileId, n: usize) -> Loc {
+        let at = usize::MAX - n;
+        Loc { file, span: at..at }
+    }
+
+    pub fn is_synthetic(&self) -> bool {
+        self.span.start > usize::MAX / 2
     }
 }
 
@@ -110,12 +126,15 @@ impl SourceFile {
 #[derive(Debug, Default)]
 pub struct Sources {
     files: Vec<SourceFile>,
+    by_path: std::collections::HashMap<String, FileId>,
 }
 
 impl Sources {
     pub fn add(&mut self, path: impl Into<String>, text: impl Into<String>) -> FileId {
         let id = FileId(self.files.len() as u32);
-        self.files.push(SourceFile::new(path.into(), text.into()));
+        let path = path.into();
+        self.by_path.insert(path.clone(), id);
+        self.files.push(SourceFile::new(path, text.into()));
         id
     }
 
@@ -136,10 +155,7 @@ impl Sources {
     }
 
     pub fn find(&self, path: &str) -> Option<FileId> {
-        self.files
-            .iter()
-            .position(|f| f.path == path)
-            .map(|i| FileId(i as u32))
+        self.by_path.get(path).copied()
     }
 
     pub fn len(&self) -> usize {
@@ -174,6 +190,9 @@ pub struct Diagnostic {
     pub loc: Loc,
     pub message: String,
     pub help: Option<String>,
+    /// The centre the finding is about, when it is located in another file
+    /// (a seal in seals.toml): which convention it stops from rendering.
+    pub centre: Option<String>,
 }
 
 impl Diagnostic {
@@ -184,11 +203,26 @@ impl Diagnostic {
             loc,
             message: message.into(),
             help: None,
+            centre: None,
         }
+    }
+
+    /// Say which centre the finding is about (see [`Diagnostic::centre`]).
+    pub fn about(mut self, centre: &str) -> Diagnostic {
+        self.centre = Some(centre.to_string());
+        self
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Diagnostic {
         self.help = Some(help.into());
+        self
+    }
+
+    /// A severity other than the rule's default, for rules whose severity
+    /// depends on the case (`habilitation-missing` is an error once the
+    /// convention is ready to sign). `[lints]` still has the last word.
+    pub fn with_severity(mut self, severity: Severity) -> Diagnostic {
+        self.severity = severity;
         self
     }
 }
@@ -282,13 +316,17 @@ impl Lints {
         self.levels.insert(rule, level);
     }
 
-    /// The final severity of a finding of `rule`, or `None` when it is allowed.
-    pub fn severity(&self, rule: Rule) -> Option<Severity> {
+    /// The final severity of a finding of `rule` whose rule gave it
+    /// `given`, or `None` when it is allowed.
+    pub fn severity(&self, rule: Rule, given: Severity) -> Option<Severity> {
+        if rule.is_fixed() {
+            return Some(rule.default_severity());
+        }
         let severity = match self.levels.get(&rule) {
             Some(Level::Allow) => return None,
             Some(Level::Warn) => Severity::Warning,
             Some(Level::Deny) => Severity::Error,
-            None => rule.default_severity(),
+            None => given,
         };
         if self.deny_warnings {
             Some(Severity::Error)
@@ -303,20 +341,32 @@ impl Lints {
     pub fn apply(&self, sources: &Sources, diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
         let mut out: Vec<Diagnostic> = diagnostics
             .into_iter()
+            .filter(|d| !d.loc.is_synthetic())
             .filter_map(|mut d| {
-                d.severity = self.severity(d.rule)?;
+                d.severity = self.severity(d.rule, d.severity)?;
                 Some(d)
             })
             .collect();
+        // Errors first among equal findings, so that deduplication keeps
+        // the most severe (a base problem seen through a draft and a signed
+        // convention).
         out.sort_by(|a, b| {
             let pa = &sources.get(a.loc.file).path;
             let pb = &sources.get(b.loc.file).path;
-            (pa, a.loc.span.start, a.rule, &a.message).cmp(&(
-                pb,
-                b.loc.span.start,
-                b.rule,
-                &b.message,
-            ))
+            (
+                pa,
+                a.loc.span.start,
+                a.rule,
+                &a.message,
+                std::cmp::Reverse(a.severity),
+            )
+                .cmp(&(
+                    pb,
+                    b.loc.span.start,
+                    b.rule,
+                    &b.message,
+                    std::cmp::Reverse(b.severity),
+                ))
         });
         out.dedup_by(|a, b| {
             a.rule == b.rule
@@ -329,32 +379,21 @@ impl Lints {
 }
 
 /// The closest candidate to `word` by edit distance, if close enough to be a
-/// plausible typo ("did you mean `siret`?").
+/// plausible typo ("did you mean `siret`?"). Transposed letters count as one
+/// edit ("sirte"). Words of more than 100 characters are not typos of a key.
 pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let limit = (word.chars().count() / 3).max(1) + 1;
+    let len = word.chars().count();
+    if len > 100 {
+        return None;
+    }
+    let limit = (len / 3).max(1) + 1;
     candidates
         .into_iter()
-        .map(|c| (edit_distance(word, c), c))
+        .filter(|c| c.len() <= 4 * word.len() + 8)
+        .map(|c| (strsim::damerau_levenshtein(word, c), c))
         .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
-}
-
-/// Levenshtein distance over characters.
-pub fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for i in 1..=a.len() {
-        cur[0] = i;
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev[b.len()]
 }
 
 #[cfg(test)]

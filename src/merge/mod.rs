@@ -14,22 +14,29 @@
 //!   overridden field by field, unless the base entry is `locked`;
 //! - `remove = ["id", ...]` drops base entries, never `required` or `locked` ones.
 
+pub mod canonical;
+
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::diag::{Diagnostic, FileId, Loc, Rule, closest};
-use crate::model::base::{Axis, Commitment, Payment, PeriodDates, SectionRules, Signatory};
+use crate::model::base::{
+    Axis, BudgetScope, Commitment, Payment, PeriodDates, SectionRules, Signatory,
+};
 use crate::model::centre::{Association, Budget, CentreKind, CentreTerritory, Objective, Status};
+use crate::model::config::Territory;
 use crate::model::node::{self, Entry, Node, Value};
-use crate::model::{Amount, Period, Snapshot, Text, Year};
+use crate::model::parties::{Agrement, Annex, Article, Gender};
+use crate::model::{Amount, AnnexFile, Date, Period, Snapshot, Text, Year};
 
 /// Tables of the base that a centre may change key by key.
 pub const OVERRIDABLE_TABLES: &[&str] = &["payment"];
 
 /// Arrays of tables that merge by `id`.
-pub const MERGED_ARRAYS: &[&str] = &["signatories", "axes", "commitments"];
+pub const MERGED_ARRAYS: &[&str] = &["signatories", "axes", "commitments", "annexes"];
 
 /// The resolved data of one convention: base and centre merged.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -46,13 +53,25 @@ pub struct Resolved {
     #[serde(default)]
     pub sections: SectionRules,
     pub payment: Payment,
+    #[serde(default)]
+    pub budget_scope: BudgetScope,
+    #[serde(default)]
+    pub annexes: Vec<Annex>,
     pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub article: Option<Article>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gender: Option<Gender>,
     pub kind: CentreKind,
     pub status: Status,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub application_date: Option<Date>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous_id: Option<String>,
     pub association: Association,
     pub territory: CentreTerritory,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agrement: Option<Agrement>,
     #[serde(default)]
     pub objectives: Vec<Objective>,
     #[serde(default)]
@@ -73,15 +92,85 @@ impl Resolved {
 
     /// Total funding of one year, all funders.
     pub fn funding_for_year(&self, year: Year) -> Amount {
-        self.funding
-            .values()
-            .filter_map(|years| years.get(&year))
-            .sum()
+        Amount::total(self.funding.values().filter_map(|years| years.get(&year)))
     }
 
     /// Total funding over the period, all funders.
     pub fn funding_total(&self) -> Amount {
-        self.funding.values().flat_map(|y| y.values()).sum()
+        Amount::total(self.funding.values().flat_map(|y| y.values()))
+    }
+
+    /// Total funding of one funder over the period.
+    pub fn funder_total(&self, id: &str) -> Amount {
+        Amount::total(self.funding.get(id).into_iter().flat_map(|y| y.values()))
+    }
+
+    /// Whether a CAF signs (its charte de la laïcité is then due).
+    pub fn caf_signs(&self) -> bool {
+        self.signatories
+            .iter()
+            .any(|s| s.kind == Some(crate::model::base::PartyKind::Caf))
+    }
+}
+
+/// What every convention of a period shares, read once per period: the
+/// common text, the authority and place of signature, and the hashes of
+/// what shapes the documents besides the data (template overrides,
+/// annexes), which fingerprints cover.
+#[derive(Debug)]
+pub struct Shared {
+    /// The period label (`2022-2025`).
+    pub period: String,
+    /// base.md: its source (a Tera template) and its articles.
+    pub base_source: String,
+    pub base_text: Arc<crate::model::Document>,
+    pub base_file: FileId,
+    pub territory: Territory,
+    /// SHA-256 of each template override of `templates/` (normalized text).
+    pub templates: BTreeMap<String, String>,
+    /// SHA-256 of each annex file, by its name in the data.
+    pub annexes: BTreeMap<String, String>,
+    /// The annex files themselves, by their name in the data.
+    pub annex_files: BTreeMap<String, AnnexFile>,
+}
+
+impl Shared {
+    /// Gather what a period's conventions share; `None` without base files.
+    pub fn of(snapshot: &Snapshot, period: &Period) -> Option<Arc<Shared>> {
+        let base = period.base.as_ref()?;
+        let base_text = period.base_text.clone()?;
+        let templates = snapshot
+            .templates
+            .iter()
+            .map(|(name, file)| {
+                let text = normalize_text(&snapshot.sources.get(*file).text);
+                (name.clone(), sha256_hex(text.as_bytes()))
+            })
+            .collect();
+        let annexes = period
+            .annexes
+            .iter()
+            .map(|(name, file)| {
+                let hash = match file {
+                    AnnexFile::Markdown(doc) => {
+                        sha256_hex(normalize_text(&snapshot.sources.get(doc.file).text).as_bytes())
+                    }
+                    AnnexFile::Pdf(bytes) => sha256_hex(bytes),
+                    AnnexFile::Unusable(why) => format!("unusable: {why}"),
+                };
+                (name.clone(), hash)
+            })
+            .collect();
+        Some(Arc::new(Shared {
+            period: period.label.clone(),
+            base_source: snapshot.sources.get(base_text.file).text.clone(),
+            base_file: base.file,
+            base_text,
+            territory: snapshot.territory().cloned().unwrap_or_default(),
+            templates,
+            annexes,
+            annex_files: period.annexes.clone(),
+        }))
     }
 }
 
@@ -90,67 +179,121 @@ impl Resolved {
 pub struct Convention {
     /// The centre's id (its file stem).
     pub id: String,
-    /// The period label (`2022-2025`).
-    pub period: String,
+    /// What the period's conventions share.
+    pub shared: Arc<Shared>,
     /// The merged data tree, each node with its provenance.
     pub tree: Node,
-    /// The centre's two files and base.toml, for findings about a whole file.
+    /// The centre's two files, for findings about a whole file.
     pub centre_file: FileId,
     pub text_file: FileId,
-    pub base_file: FileId,
     pub data: Resolved,
-    /// base.md: its source (a Tera template) and articles.
-    pub base_source: String,
-    pub base_text: Text,
     /// The centre's Markdown file.
     pub text: Text,
 }
 
+/// The version of the fingerprint's canonical form. Seals record it; a
+/// seal of another format cannot be verified and must be renewed.
+pub const FINGERPRINT_FORMAT: u32 = 2;
+
+/// Text as its readers see it: line endings made `\n` (a Windows checkout
+/// changes nothing), trailing spaces of lines and trailing blank lines
+/// dropped.
+pub fn normalize_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.split('\n') {
+        out.push_str(line.trim_end_matches(['\r', ' ', '\t']));
+        out.push('\n');
+    }
+    let trimmed = out.trim_end_matches('\n').len();
+    out.truncate(trimmed);
+    out
+}
+
 impl Convention {
-    /// Years of the period, in order.
-    pub fn years(&self) -> Vec<Year> {
-        let p = self.data.period;
-        (i32::from(p.start.year())..=i32::from(p.end.year())).collect()
+    /// The period label.
+    pub fn period(&self) -> &str {
+        &self.shared.period
     }
 
-    /// The parts of the convention, each as canonical JSON: the resolved
-    /// data by top-level key (`data.funding`, ...), the common text's
-    /// préambule and articles (`article.objet`, from base.md's source), and
-    /// the centre's texts (`section.diagnostic`, ...). `status` is left out:
-    /// it is workflow, not content, so signing (`status = "signed"`) does
-    /// not change a sealed fingerprint.
+    /// Years of the period, in order.
+    pub fn years(&self) -> Vec<Year> {
+        self.data.period.years()
+    }
+
+    /// base.md's source.
+    pub fn base_source(&self) -> &str {
+        &self.shared.base_source
+    }
+
+    /// base.md's préambule and articles.
+    pub fn base_text(&self) -> &Text {
+        &self.shared.base_text.text
+    }
+
+    /// The parts of the convention, each in canonical form (see
+    /// [`canonical`]), by a key people can read in `sealed-changed`:
+    /// - `data.KEY`: the resolved data by top-level key (`status` left
+    ///   out: signing a convention does not change it);
+    /// - `place`, `authority`: « Fait à … » and the authority's name;
+    /// - `preamble`, `article.ID` (its number, title and text),
+    ///   `articles.order`: the common text as written, in its order;
+    /// - `text.title`, `text.intro`, `section.ID`, `sections.order`: the
+    ///   centre's own text;
+    /// - `annex.FILE`: the hash of each annex file the data names;
+    /// - `template.NAME`: the hash of each template override, since an
+    ///   override can change what the signatories read.
+    ///
+    /// Texts are normalized ([`normalize_text`]).
     pub fn parts(&self) -> BTreeMap<String, String> {
         let mut parts = BTreeMap::new();
-        if let Ok(serde_json::Value::Object(data)) = serde_json::to_value(&self.data) {
-            for (key, value) in data {
-                if key != "status" {
-                    parts.insert(format!("data.{key}"), value.to_string());
+        let canon = |v: &dyn erased::Canon| v.canon();
+        if let Ok(serde_json::Value::Object(keys)) = serde_json::to_value(&self.data) {
+            for key in keys.keys() {
+                if key == "status" {
+                    continue;
                 }
+                // Every serialized key is hashed; one that `field` does not
+                // know yet (a new field) is caught by a test below.
+                let text = erased::field(&self.data, key).unwrap_or_default();
+                parts.insert(format!("data.{key}"), text);
             }
         }
+        let t = &self.shared.territory;
+        parts.insert("place".into(), canonical::string(&t.place));
+        parts.insert("authority".into(), canonical::string(&t.name));
+        let base = self.base_text();
         parts.insert(
-            "base.preamble".into(),
-            serde_json::Value::from(self.base_text.intro.as_str()).to_string(),
+            "preamble".into(),
+            canonical::string(&normalize_text(&base.intro)),
         );
-        for a in &self.base_text.sections {
+        for (i, a) in base.sections.iter().enumerate() {
             parts.insert(
                 format!("article.{}", a.id),
-                serde_json::json!([a.title, a.body]).to_string(),
+                canon(&(i + 1, &a.title, normalize_text(&a.body))),
             );
         }
-        parts.insert(
-            "text.title".into(),
-            serde_json::json!(self.text.title).to_string(),
-        );
+        let order: Vec<&str> = base.sections.iter().map(|a| a.id.as_str()).collect();
+        parts.insert("articles.order".into(), canon(&order));
+        parts.insert("text.title".into(), canon(&self.text.title));
         parts.insert(
             "text.intro".into(),
-            serde_json::Value::from(self.text.intro.as_str()).to_string(),
+            canonical::string(&normalize_text(&self.text.intro)),
         );
         for s in &self.text.sections {
             parts.insert(
                 format!("section.{}", s.id),
-                serde_json::json!([s.title, s.body]).to_string(),
+                canon(&(&s.title, normalize_text(&s.body))),
             );
+        }
+        let order: Vec<&str> = self.text.sections.iter().map(|s| s.id.as_str()).collect();
+        parts.insert("sections.order".into(), canon(&order));
+        for annex in &self.data.annexes {
+            if let Some(hash) = self.shared.annexes.get(&annex.file) {
+                parts.insert(format!("annex.{}", annex.file), canonical::string(hash));
+            }
+        }
+        for (name, hash) in &self.shared.templates {
+            parts.insert(format!("template.{name}"), canonical::string(hash));
         }
         parts
     }
@@ -160,27 +303,82 @@ impl Convention {
     pub fn part_hashes(&self) -> BTreeMap<String, String> {
         self.parts()
             .into_iter()
-            .map(|(k, v)| (k, hex(&Sha256::digest(v.as_bytes()))[..16].to_string()))
+            .map(|(k, v)| (k, sha256_hex(v.as_bytes())[..16].to_string()))
             .collect()
     }
 
-    /// SHA-256 (hex) of a canonical serialisation of the convention: its id,
-    /// period and [`parts`](Self::parts) (resolved data and texts), not its
-    /// templates or styling, so a new stylesheet does not invalidate a
-    /// signature. Seals and documents carry it.
+    /// SHA-256 (hex) of the canonical form of the convention: its id,
+    /// period, the format number, and its [`parts`](Self::parts). Seals and
+    /// documents carry it.
     pub fn fingerprint(&self) -> String {
-        let canonical = serde_json::json!({
-            "format": 1,
-            "id": self.id,
-            "period": self.period,
-            "parts": self.parts(),
-        });
-        hex(&Sha256::digest(canonical.to_string().as_bytes()))
+        let canonical = format!(
+            "{{\"format\":{FINGERPRINT_FORMAT},\"id\":{},\"parts\":{},\"period\":{}}}",
+            canonical::string(&self.id),
+            canonical::to_string(&self.parts()).unwrap_or_default(),
+            canonical::string(self.period()),
+        );
+        sha256_hex(canonical.as_bytes())
     }
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+/// Canonical text of values, by name: `Resolved`'s fields are reached by
+/// their key without depending on their declaration order.
+mod erased {
+    use super::{Resolved, canonical};
+
+    pub trait Canon {
+        fn canon(&self) -> String;
+    }
+
+    impl<T: serde::Serialize> Canon for T {
+        fn canon(&self) -> String {
+            canonical::to_string(self).unwrap_or_default()
+        }
+    }
+
+    /// The canonical text of one top-level field of the resolved data.
+    pub fn field(data: &Resolved, key: &str) -> Option<String> {
+        let d = data;
+        Some(match key {
+            "title" => d.title.canon(),
+            "period" => d.period.canon(),
+            "signatories" => d.signatories.canon(),
+            "axes" => d.axes.canon(),
+            "commitments" => d.commitments.canon(),
+            "sections" => d.sections.canon(),
+            "payment" => d.payment.canon(),
+            "budget_scope" => d.budget_scope.canon(),
+            "annexes" => d.annexes.canon(),
+            "name" => d.name.canon(),
+            "article" => d.article.canon(),
+            "gender" => d.gender.canon(),
+            "kind" => d.kind.canon(),
+            "application_date" => d.application_date.canon(),
+            "previous_id" => d.previous_id.canon(),
+            "association" => d.association.canon(),
+            "territory" => d.territory.canon(),
+            "agrement" => d.agrement.canon(),
+            "objectives" => d.objectives.canon(),
+            "funding" => d.funding.canon(),
+            "budget" => d.budget.canon(),
+            _ => return None,
+        })
+    }
+}
+
+/// Lower-case hex of a SHA-256 digest.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
+/// Lower-case hex of bytes.
+pub fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(out, "{b:02x}");
+    }
+    out
 }
 
 /// Merge the base tree and a centre tree. Pure: findings are returned, not
@@ -360,32 +558,28 @@ pub fn resolve(tree: &Node) -> Result<Resolved, Diagnostic> {
 /// usable. Merge findings are pushed to `diags`; `None` means the centre
 /// cannot be resolved (its problems were reported when loading, or here).
 pub fn convention(
-    snapshot: &Snapshot,
     period: &Period,
+    shared: &Arc<Shared>,
     centre_id: &str,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Convention> {
     let base = period.base.as_ref()?;
-    let base_text = period.base_text.as_ref()?;
     let centre = period.centre(centre_id)?;
     let data = centre.data.as_ref()?;
     let text = centre.text.as_ref()?;
     let (tree, merge_diags) = merge_trees(&base.tree, &data.tree);
     diags.extend(merge_diags);
     match resolve(&tree) {
-        // A period that ends before it starts has no year to resolve a
-        // convention over; `bad-period-label` reports it.
-        Ok(resolved) if resolved.period.start > resolved.period.end => None,
+        // A period that ends before it starts, or lasts centuries, has no
+        // years to resolve a convention over; `bad-period-label` reports it.
+        Ok(resolved) if !resolved.period.is_usable() => None,
         Ok(resolved) => Some(Convention {
             id: centre.id.clone(),
-            period: period.label.clone(),
+            shared: Arc::clone(shared),
             tree,
             centre_file: data.file,
             text_file: text.file,
-            base_file: base.file,
             data: resolved,
-            base_source: snapshot.sources.get(base_text.file).text.clone(),
-            base_text: base_text.text.clone(),
             text: text.text.clone(),
         }),
         Err(d) => {

@@ -43,6 +43,7 @@ pub enum Family {
     Identity,
     Money,
     Objectives,
+    Parties,
     Text,
     Merge,
     Seals,
@@ -55,6 +56,7 @@ impl Family {
             Family::Identity => "identity",
             Family::Money => "money",
             Family::Objectives => "objectives",
+            Family::Parties => "parties",
             Family::Text => "text",
             Family::Merge => "merge",
             Family::Seals => "seals",
@@ -112,6 +114,14 @@ rules! {
         "a centre's .toml without its .md or the reverse, or a period without base files";
     BadPeriodLabel = "bad-period-label", Files, Error,
         "a period folder not named START-END, or not matching the dates of its base.toml";
+    Todo = "todo", Files, Warning,
+        "a value still to fill in (`TODO`), as `cpo init` and `cpo new` leave them";
+    SpecialFile = "special-file", Files, Error,
+        "a symbolic link leaving the repository, a FIFO, a device or a folder where a file belongs: never read";
+    TooLarge = "too-large", Files, Error,
+        "a file, a text or a template output beyond the sizes cpo accepts";
+    AnnexMissing = "annex-missing", Files, Error,
+        "an annex file that does not exist or is not .md or .pdf";
     Siret = "siret", Identity, Error,
         "a SIRET that is not 14 digits with a valid checksum";
     Rna = "rna", Identity, Error,
@@ -152,6 +162,16 @@ rules! {
         "an indicator without a target for some year of the period";
     ObjectiveWithoutIndicator = "objective-without-indicator", Objectives, Warning,
         "an objective with no indicator";
+    HabilitationMissing = "habilitation-missing", Parties, Warning,
+        "a signatory without `habilitation` or an association without `mandate` (an error once the convention is ready or signed)";
+    Iban = "iban", Parties, Error,
+        "an IBAN whose ISO 13616 mod-97 check fails, or a malformed BIC";
+    AuditorMissing = "auditor-missing", Parties, Warning,
+        "public subsidies above 153 000 € in a year and no commissaire aux comptes (`association.auditor`, code de commerce L612-4)";
+    AgrementExpired = "agrement-expired", Parties, Warning,
+        "the CAF agrément ends before the period does, or is for another kind of structure";
+    CafCharterMissing = "caf-charter-missing", Parties, Warning,
+        "a CAF signs and no annex is the charte de la laïcité of the branche Famille (`kind = \"charte-laicite-caf\"`)";
     MissingSection = "missing-section", Text, Error,
         "a required section is absent from a centre's Markdown";
     UnknownSection = "unknown-section", Text, Warning,
@@ -160,6 +180,12 @@ rules! {
         "a section with a heading and no text";
     Template = "template", Text, Error,
         "a Tera error in base.md or a template";
+    ArticleReference = "article-reference", Text, Error,
+        "`article(id=…)` or `annexe(id=…)` in base.md names no article or annex";
+    TooDeep = "too-deep", Text, Error,
+        "Markdown nested deeper than documents can hold (block quotes, lists, emphasis)";
+    ControlCharacter = "control-character", Text, Error,
+        "a control character in a text: it cannot be printed";
     RawHtml = "raw-html", Text, Warning,
         "raw HTML in Markdown: it will be escaped, not rendered";
     BrokenLink = "broken-link", Text, Error,
@@ -169,10 +195,19 @@ rules! {
     RemoveRequired = "remove-required", Merge, Error,
         "a centre removes a required entry of the base";
     SealedChanged = "sealed-changed", Seals, Error,
-        "a sealed convention no longer has the fingerprint recorded in seals.toml";
+        "a sealed convention no longer has the fingerprint recorded in seals.toml, or seals.toml was rewritten (always an error)";
+    SealUnverified = "seal-unverified", Seals, Warning,
+        "seals.toml exists but is not committed in git: cpo cannot check that seals were only ever appended";
 }
 
 impl Rule {
+    /// Whether `[lints]` may not change the rule's severity: a sealed
+    /// convention that changed is always an error (it must be amended by
+    /// avenant, never silenced).
+    pub fn is_fixed(self) -> bool {
+        self == Rule::SealedChanged
+    }
+
     /// The rule with this kebab-case name.
     pub fn from_name(name: &str) -> Option<Rule> {
         Rule::ALL.iter().copied().find(|r| r.name() == name)

@@ -8,6 +8,9 @@
 //! before "millions"/"milliards", which are nouns, but not before "mille",
 //! which is invariable).
 
+pub mod typography;
+pub mod wording;
+
 use jiff::civil::Date;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
@@ -48,6 +51,28 @@ pub fn number(amount: &Decimal) -> String {
         format!("{sign}{grouped}")
     } else {
         format!("{sign}{grouped},{cents:02}")
+    }
+}
+
+/// A figure (an indicator's value) in French: `12,5`, `1 200`, `0,75`:
+/// grouped by thousands, with the decimals it has and no more.
+pub fn quantity(value: &Decimal) -> String {
+    let v = value.normalize();
+    let negative = v.is_sign_negative() && !v.is_zero();
+    let text = v.abs().to_string();
+    let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
+    let mut grouped = String::new();
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i).is_multiple_of(3) {
+            grouped.push(THOUSANDS_SEP);
+        }
+        grouped.push(c);
+    }
+    let sign = if negative { "-" } else { "" };
+    if fraction.is_empty() {
+        format!("{sign}{grouped}")
+    } else {
+        format!("{sign}{grouped},{fraction}")
     }
 }
 
@@ -387,6 +412,13 @@ mod tests {
         }
         assert!(en_lettres(&d("-1")).is_err());
         assert!(en_lettres(&d("1.005")).is_err());
+    }
+
+    #[test]
+    fn quantities() {
+        assert_eq!(quantity(&d("12.50")), "12,5");
+        assert_eq!(quantity(&d("1200")), "1\u{202F}200");
+        assert_eq!(quantity(&d("0.75")), "0,75");
     }
 
     #[test]

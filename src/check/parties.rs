@@ -1,0 +1,222 @@
+//! Rules about the parties' legal identity (SPEC §8): the acts that empower
+//! the signatories, the association's bank account and commissaire aux
+//! comptes, the CAF's agrément, and the charte de la laïcité a CAF annexes.
+
+use super::PeriodCx;
+use crate::diag::{Diagnostic, Loc, Rule, Severity};
+use crate::ident;
+use crate::merge::Convention;
+use crate::model::Amount;
+use crate::model::budget::SubsidyCategory;
+use crate::model::centre::{CentreKind, Status};
+use crate::model::parties::{AgrementKind, CHARTE_LAICITE_CAF};
+
+/// The yearly public subsidies above which an association appoints a
+/// commissaire aux comptes (code de commerce L612-4, décret n° 2006-335).
+pub const AUDITOR_THRESHOLD: i64 = 153_000;
+
+pub fn centre(_cx: &PeriodCx<'_>, conv: &Convention, diags: &mut Vec<Diagnostic>) {
+    habilitations(conv, diags);
+    bank(conv, diags);
+    auditor(conv, diags);
+    agrement(conv, diags);
+    charter(conv, diags);
+}
+
+/// `habilitation-missing`: a warning while the convention is drafted, an
+/// error once it is ready to sign or signed.
+fn habilitations(conv: &Convention, diags: &mut Vec<Diagnostic>) {
+    let data = &conv.data;
+    let severity = match data.status {
+        Status::Draft => Severity::Warning,
+        Status::Ready | Status::Signed => Severity::Error,
+    };
+    for s in &data.signatories {
+        if s.habilitation.is_none() {
+            let loc = conv.tree.loc_of(&["signatories", &s.id, "id"]);
+            diags.push(
+                Diagnostic::new(
+                    Rule::HabilitationMissing,
+                    loc,
+                    format!(
+                        "signatory `{}` has no `habilitation`: the act that empowers {} to sign",
+                        s.id, s.representative
+                    ),
+                )
+                .with_severity(severity)
+                .with_help(
+                    "add `habilitation = { act = \"délibération\", body = \"conseil municipal\", number = \"…\", date = 2022-03-28 }`",
+                ),
+            );
+        }
+    }
+    if data.association.mandate.is_none() {
+        let loc = conv
+            .tree
+            .key_loc(&["association"])
+            .unwrap_or_else(|| Loc::file_start(conv.centre_file));
+        diags.push(
+            Diagnostic::new(
+                Rule::HabilitationMissing,
+                loc,
+                format!(
+                    "the association has no `mandate`: the decision that empowers {} to sign",
+                    data.association.representative
+                ),
+            )
+            .with_severity(severity)
+            .with_help(
+                "add `mandate = { act = \"décision\", body = \"conseil d'administration\", date = 2021-06-12 }` under [association]",
+            ),
+        );
+    }
+}
+
+/// `iban`: the account the subsidy is paid to.
+fn bank(conv: &Convention, diags: &mut Vec<Diagnostic>) {
+    let a = &conv.data.association;
+    let todo = super::files::is_todo;
+    if let Some(iban) = a.iban.as_deref().filter(|v| !todo(v))
+        && let Err(e) = ident::check_iban(iban)
+    {
+        diags.push(
+            Diagnostic::new(
+                Rule::Iban,
+                conv.tree.loc_of(&["association", "iban"]),
+                format!("IBAN `{iban}` is not valid: {e}"),
+            )
+            .with_help("copy it from the association's relevé d'identité bancaire"),
+        );
+    }
+    if let Some(bic) = a.bic.as_deref().filter(|v| !todo(v))
+        && let Err(e) = ident::check_bic(bic)
+    {
+        diags.push(
+            Diagnostic::new(
+                Rule::Iban,
+                conv.tree.loc_of(&["association", "bic"]),
+                format!("BIC `{bic}` is not valid: {e}"),
+            )
+            .with_help("a BIC looks like BNPAFRPP or BNPAFRPPXXX"),
+        );
+    }
+}
+
+/// `auditor-missing`: the public subsidies of one year, from the funding
+/// tables or the budget's account 74 (private aid left out), whichever is
+/// larger.
+fn auditor(conv: &Convention, diags: &mut Vec<Diagnostic>) {
+    let data = &conv.data;
+    if data.association.auditor {
+        return;
+    }
+    let threshold = Amount(AUDITOR_THRESHOLD.into());
+    let over = conv.years().into_iter().find_map(|year| {
+        let funded = data.funding_for_year(year);
+        let subsidies = data.budget.get(&year).map_or(Amount::ZERO, |b| {
+            Amount::total(
+                b.subsidies
+                    .iter()
+                    .filter(|(k, _)| {
+                        data.signatory(k).is_some()
+                            || SubsidyCategory::of_key(k) != SubsidyCategory::AidesPrivees
+                    })
+                    .map(|(_, a)| a),
+            )
+        });
+        let public = funded.max(subsidies);
+        (public > threshold).then_some((year, public))
+    });
+    if let Some((year, public)) = over {
+        let loc = conv
+            .tree
+            .key_loc(&["association", "auditor"])
+            .or_else(|| conv.tree.key_loc(&["association"]))
+            .unwrap_or_else(|| Loc::file_start(conv.centre_file));
+        diags.push(
+            Diagnostic::new(
+                Rule::AuditorMissing,
+                loc,
+                format!(
+                    "the association receives {} of public subsidies in {year}, above {}, and no commissaire aux comptes is recorded",
+                    crate::fr::euros(&public.0),
+                    crate::fr::euros(&AUDITOR_THRESHOLD.into())
+                ),
+            )
+            .with_help("set `auditor = true` under [association] once the commissaire aux comptes is appointed (code de commerce L612-4)"),
+        );
+    }
+}
+
+/// `agrement-expired`: the CAF's agrément covers the period, for the right
+/// kind of structure.
+fn agrement(conv: &Convention, diags: &mut Vec<Diagnostic>) {
+    let data = &conv.data;
+    let Some(ag) = &data.agrement else {
+        return;
+    };
+    if ag.end < data.period.end {
+        diags.push(
+            Diagnostic::new(
+                Rule::AgrementExpired,
+                conv.tree.loc_of(&["agrement", "end"]),
+                format!(
+                    "the CAF's agrément ends on {}, before the period ends on {}",
+                    ag.end, data.period.end
+                ),
+            )
+            .with_help("record the renewed agrément, or plan an avenant when it is renewed"),
+        );
+    }
+    let expected = match data.kind {
+        CentreKind::CentreSocial => Some(AgrementKind::CentreSocial),
+        CentreKind::EspaceDeVieSociale => Some(AgrementKind::EspaceDeVieSociale),
+        _ => None,
+    };
+    if let Some(expected) = expected
+        && expected != ag.kind
+    {
+        diags.push(Diagnostic::new(
+            Rule::AgrementExpired,
+            conv.tree.loc_of(&["agrement", "kind"]),
+            format!(
+                "the agrément is for a {} but the centre is a {}",
+                ag.kind.label(),
+                expected.label()
+            ),
+        ));
+    }
+}
+
+/// `caf-charter-missing`: a CAF signs, and the charte de la laïcité of the
+/// branche Famille is annexed.
+fn charter(conv: &Convention, diags: &mut Vec<Diagnostic>) {
+    let data = &conv.data;
+    let Some(caf) = data
+        .signatories
+        .iter()
+        .find(|s| s.kind == Some(crate::model::base::PartyKind::Caf))
+    else {
+        return;
+    };
+    if data
+        .annexes
+        .iter()
+        .any(|a| a.kind.as_deref() == Some(CHARTE_LAICITE_CAF))
+    {
+        return;
+    }
+    diags.push(
+        Diagnostic::new(
+            Rule::CafCharterMissing,
+            conv.tree.loc_of(&["signatories", &caf.id, "kind"]),
+            format!(
+                "{} signs, and no annex is the charte de la laïcité of the branche Famille",
+                caf.name
+            ),
+        )
+        .with_help(format!(
+            "add to base.toml: [[annexes]] id = \"charte-laicite\", title = \"Charte de la laïcité de la branche Famille avec ses partenaires\", file = \"annexes/charte-laicite.pdf\", kind = \"{CHARTE_LAICITE_CAF}\""
+        )),
+    );
+}
