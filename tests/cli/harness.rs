@@ -247,12 +247,19 @@ pub fn require_tool(program: &str) -> bool {
     tool_available(&format!("`{program}`"), have(program))
 }
 
-/// [`tool_available`] for a Python 3 module (`python3 -c 'import MODULE'`).
-#[track_caller]
-pub fn require_python_module(module: &str) -> bool {
-    let ok = Command::new("python3")
+/// Whether `python3 -c 'import MODULE'` works.
+pub fn have_python_module(module: &str) -> bool {
+    Command::new("python3")
         .args(["-c", &format!("import {module}")])
         .output()
-        .is_ok_and(|o| o.status.success());
-    tool_available(&format!("the Python module `{module}`"), ok)
+        .is_ok_and(|o| o.status.success())
+}
+
+/// [`tool_available`] for a Python 3 module.
+#[track_caller]
+pub fn require_python_module(module: &str) -> bool {
+    tool_available(
+        &format!("the Python module `{module}`"),
+        have_python_module(module),
+    )
 }
