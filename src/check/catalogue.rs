@@ -199,7 +199,7 @@ impl Rule {
     pub fn guide(self) -> &'static str {
         match self {
             Rule::Encoding => {
-                "Checks that every file of the repository is valid UTF-8. A file saved as \
+                "Checks that every file cpo reads (TOML, Markdown) is valid UTF-8. A file saved as \
                  Latin-1 or Windows-1252 by an office suite turns « é » and « € » into garbage \
                  in the signed convention, and cpo cannot check it reliably. Save the file \
                  again with the UTF-8 encoding (most editors offer it in « Save as »)."
@@ -286,8 +286,7 @@ impl Rule {
             }
             Rule::BadId => {
                 "Checks that ids (a centre's file name, signatories, axes, objectives, \
-                 commitments, sections) are made of lowercase letters a-z, digits and `-` \
-                 only. Ids link a centre to its funding, merge a centre's entries with the \
+                 commitments) are made of lowercase letters a-z, digits and `-` only. Ids link a centre to its funding, merge a centre's entries with the \
                  base's, name the output files and let `cpo diff` follow an entry across \
                  periods, so they must pass through URLs, file systems and shells unchanged. \
                  Rename the file or the id without capitals, accents, spaces or punctuation \
