@@ -226,6 +226,358 @@ impl Serialize for Rule {
     }
 }
 
+impl Rule {
+    /// A few sentences for people reading a finding in a code scanning or
+    /// merge request view: what the rule checks, why it matters for a
+    /// convention, and how to fix it. The first sentence stands alone (it is
+    /// SARIF's `fullDescription`); `cpo rules NAME` prints the whole text.
+    pub fn guide(self) -> &'static str {
+        match self {
+            Rule::Todo => {
+                "Reports a value left as `TODO` by `cpo init` or `cpo new centre`. Such a value \
+                 would print as « TODO » in the convention people sign, or fail to identify a \
+                 party or an account. Replace it with the real value (the number of the \
+                 délibération, the association's IBAN…)."
+            }
+            Rule::SpecialFile => {
+                "Checks that every file cpo would read is a regular file inside the repository: \
+                 a symbolic link that leaves it, a FIFO, a device or a folder in a file's place \
+                 is never opened. A pull request can carry a link to a file of the machine that \
+                 runs CI; reading it would print that file in findings or rendered documents, \
+                 and a FIFO would make every command wait forever. Replace the link or special \
+                 file with the file itself."
+            }
+            Rule::TooLarge => {
+                "Reports a file, or a rendering of base.md, larger than cpo accepts (2 MiB for a \
+                 text file, 64 MiB for an annex, 4 MiB of Markdown for one convention). Real \
+                 conventions are a hundred times smaller; larger input is a mistake or an attack \
+                 and would slow every command down. Split the text, or move long material to an \
+                 annex."
+            }
+            Rule::AnnexMissing => {
+                "Checks that every annex named in base.toml or a centre file (`[[annexes]]`, \
+                 `file = …`) exists in the period folder and is a Markdown (.md) or PDF (.pdf) \
+                 file. A convention that cites an annex it does not contain is not signed: the \
+                 review of the example conventions found the charte de la laïcité « annexée » \
+                 and absent. Add the file, or fix its path (relative to the period folder)."
+            }
+            Rule::HabilitationMissing => {
+                "Reports a public party without `habilitation` (the délibération or décision \
+                 that empowers its representative to sign) or an association without `mandate`. \
+                 The contrôle de légalité checks that act, and the party clause cites it \
+                 (« dûment habilitée par délibération du conseil municipal n° … du … »). A \
+                 warning while the convention is a draft, an error once it is ready or signed; \
+                 add `habilitation = { act, body, number, date }` to the signatory, or `mandate` \
+                 under [association]."
+            }
+            Rule::Iban => {
+                "Checks the IBAN (ISO 13616 check digits, 27 characters for a French account) \
+                 and the BIC (8 or 11 characters) of the association's account. The versement \
+                 article prints them, and a wrong digit sends public money to no account or to \
+                 another one. Copy them again from the association's relevé d'identité bancaire."
+            }
+            Rule::AuditorMissing => {
+                "Reports an association receiving more than 153 000 € of public subsidies in one \
+                 year of the period without `auditor = true`. Above that amount the association \
+                 must appoint a commissaire aux comptes and publish its accounts (code de \
+                 commerce L612-4), and the justificatifs article then asks for the auditor's \
+                 report. Set `auditor = true` under [association] once one is appointed."
+            }
+            Rule::AgrementExpired => {
+                "Checks that the CAF's agrément of a centre social or espace de vie sociale \
+                 covers the whole period and is for the centre's kind. A CAF adviser expects it \
+                 in the visas, and its prestations de service depend on it. Record the renewed \
+                 agrément (`[agrement]` start, end, decision) or plan an avenant for its renewal."
+            }
+            Rule::CafCharterMissing => {
+                "Reports a convention signed by a CAF that annexes no charte de la laïcité of the \
+                 branche Famille (an annex with `kind = \"charte-laicite-caf\"`). The CAF's rule \
+                 is that the charter is annexed in full to every financial convention it signs. \
+                 Add the CNAF's PDF under the period's annexes and declare it in base.toml."
+            }
+            Rule::ArticleReference => {
+                "Checks that `article(id=…)` and `annexe(id=…)` in base.md name an article or an \
+                 annex of the convention. They print « l'article 9 », « l'annexe 5 » with the \
+                 number each gets; a wrong id would print nothing sensible. Use an id of \
+                 base.md's headings (`{#id}`) or of `[[annexes]]`."
+            }
+            Rule::TooDeep => {
+                "Reports Markdown nested more than 32 levels deep (block quotes, lists, \
+                 emphasis). No real text nests that deep, and documents are written by code \
+                 that must not be driven to exhaustion: what lies deeper is flattened. Write \
+                 the text with fewer levels."
+            }
+            Rule::ControlCharacter => {
+                "Reports a control character (other than tab and line breaks) in a text or a \
+                 TOML value. It cannot be printed, and it breaks the PDF or the HTML of the \
+                 convention. Remove it; it usually comes from a copy and paste."
+            }
+            Rule::SealUnverified => {
+                "Warns that seals.toml exists but cpo cannot compare it with its history: the \
+                 repository is not in git, or seals.toml is not committed yet. In git, cpo \
+                 checks that seals are only ever appended, never edited or removed. Commit the \
+                 repository right after sealing."
+            }
+            Rule::Encoding => {
+                "Checks that every file cpo reads (TOML, Markdown) is valid UTF-8. A file saved as \
+                 Latin-1 or Windows-1252 by an office suite turns « é » and « € » into garbage \
+                 in the signed convention, and cpo cannot check it reliably. Save the file \
+                 again with the UTF-8 encoding (most editors offer it in « Save as »)."
+            }
+            Rule::TomlSyntax => {
+                "Checks that each TOML file (cpo.toml, base.toml, a centre's data) parses. \
+                 Nothing in a file that does not parse can be checked or rendered, so one typo \
+                 hides every other problem of that file. Fix the line shown: the usual causes \
+                 are text without quotes, a missing `=`, or a key or table header written twice."
+            }
+            Rule::FrontMatter => {
+                "Checks the optional YAML front matter between `---` lines at the top of a \
+                 centre's Markdown file. Its only key, `title`, is the heading of the centre's \
+                 specific part in the documents, and anything else would be silently ignored. \
+                 Fix the YAML syntax, or remove every key other than `title`."
+            }
+            Rule::UnknownKey => {
+                "Reports a key that the file's schema does not define, with the closest valid \
+                 key when there is one; it also covers a `[lints]` entry naming no rule and a \
+                 budget account that is not a CERFA 12156 account. A misspelt key (`adresse` \
+                 for `address`) is otherwise ignored: its value never reaches the convention \
+                 and the signed text misses it without anyone noticing. Rename the key as \
+                 suggested or remove it; `cpo schema` prints the keys every file accepts."
+            }
+            Rule::WrongType => {
+                "Reports a value of the wrong type (text where a number or a date is expected) \
+                 or outside its allowed values (a `kind` or `status` not in the list, an \
+                 `advance_percent` over 100). Such a value cannot be rendered or added up \
+                 correctly in the convention and its budget annex. Write the value in the form \
+                 the message names; `cpo schema` describes the type and allowed values of \
+                 every key."
+            }
+            Rule::MissingKey => {
+                "Reports a required key that is absent, such as a centre's `name` or its \
+                 association's `siret`. Loi n° 2000-321 (article 10) and décret n° 2001-495 \
+                 require a convention to identify its parties and state the object, amount \
+                 and payment terms of the subsidy, so a convention without them cannot be \
+                 signed. Add the key where the message points; `cpo new centre` writes a \
+                 complete centre to copy from."
+            }
+            Rule::MissingFile => {
+                "Reports a centre whose .toml has no .md or the reverse, and a period without \
+                 its base.toml or base.md. A convention is the period's socle commun plus the \
+                 centre's own data and specific part: with one half missing it cannot be \
+                 rendered. Create the missing file (`cpo new centre` writes both halves of a \
+                 centre) or remove the orphan."
+            }
+            Rule::BadPeriodLabel => {
+                "Checks that each folder under periods/ is named START-END with years, like \
+                 2022-2025, and that those years match the `[period]` dates of its base.toml. \
+                 The label names the period in every document, comparison and seal, so a \
+                 folder and dates that disagree put the wrong years in the signed text. Rename \
+                 the folder or correct `period.start` and `period.end` so that they agree."
+            }
+            Rule::Siret => {
+                "Checks that each SIRET, the association's and the signatories', has 14 \
+                 digits and a valid Luhn checksum (with La Poste's exception). The SIRET \
+                 identifies the beneficiary in the convention, in the funders' payment files \
+                 and in the SCDL open data a funder publishes above 23 000 € a year (décret \
+                 n° 2017-779): one wrong digit pays or declares the wrong body. Copy the SIRET \
+                 from annuaire-entreprises.data.gouv.fr or the association's INSEE notice."
+            }
+            Rule::Rna => {
+                "Checks that the association's RNA number (Répertoire national des \
+                 associations) is a W followed by 9 characters, like `W861000123`. It \
+                 identifies a declared association in subsidy files and in the SCDL open data \
+                 (`rnaBeneficiaire`). Copy it from the association's récépissé de déclaration, \
+                 or leave `rna` out for an association of Alsace-Moselle registered at a \
+                 tribunal, which has none."
+            }
+            Rule::Qpv => {
+                "Checks that each quartier prioritaire (QPV) code has the form of the 2015 \
+                 generation (`QP` + département + 3 digits, like QP086004) or of the 2024 one \
+                 (`QN` + département + 2 digits + N, M or I, like QN08601M). The State's \
+                 politique de la ville credits and reports rely on these codes to tell which \
+                 priority neighbourhoods a centre serves. Copy the code from the official list \
+                 of QPV, in its 2024 generation for conventions signed from 2024 on."
+            }
+            Rule::Insee => {
+                "Checks that an INSEE commune code has 5 characters, digits or 2A and 2B for \
+                 Corsica, like 86194 for Poitiers. It is not the postcode: the INSEE code \
+                 identifies the commune in registers and open data. Look it up in INSEE's Code \
+                 officiel géographique and write it as text (`insee = \"86194\"`)."
+            }
+            Rule::BadId => {
+                "Checks that ids (a centre's file name, signatories, axes, objectives, \
+                 commitments) are made of lowercase letters a-z, digits and `-` only. Ids link a centre to its funding, merge a centre's entries with the \
+                 base's, name the output files and let `cpo diff` follow an entry across \
+                 periods, so they must pass through URLs, file systems and shells unchanged. \
+                 Rename the file or the id without capitals, accents, spaces or punctuation \
+                 (`Saint-Éloi.toml` becomes `saint-eloi.toml`) and update what refers to it."
+            }
+            Rule::DuplicateId => {
+                "Reports two entries of one list (signatories, axes, objectives, commitments, \
+                 sections, articles) that share an id. Entries of the base and of a centre are \
+                 merged by id, and documents and comparisons follow them by id, so one entry \
+                 silently hides the other. Give each entry its own id."
+            }
+            Rule::DuplicateSiret => {
+                "Warns when two centres of a period declare the same association SIRET. One \
+                 association may run two centres, but more often a centre file was copied and \
+                 its SIRET not updated, which puts one centre's subsidy under another's \
+                 identity in payments and open data. Check both SIRETs; when one association \
+                 really runs both centres, set `duplicate-siret = \"allow\"` in `[lints]`."
+            }
+            Rule::YearOutOfPeriod => {
+                "Reports a funding amount, a budget or an indicator target for a year outside \
+                 the period of the convention. A multi-year convention commits its funders for \
+                 its own years only: an amount outside them is never voted or paid, and it \
+                 distorts the totals of the document. Move the amount to a year of the period, \
+                 or into the next period's convention."
+            }
+            Rule::UnknownFunder => {
+                "Reports funding from an id that is not a signatory of base.toml with \
+                 `funder = true`. Only the public parties that sign the convention commit money \
+                 in it: an unknown id is a typo (`vile` for `ville`) or a funder missing from \
+                 the signatories. Use a funder id of base.toml, or add the funder to \
+                 `[[signatories]]` with `funder = true`."
+            }
+            Rule::BadAmount => {
+                "Reports a negative amount or one with more than 2 decimals. Subsidies and \
+                 budget lines are sums of money in euros and cents (the CERFA 12156 budget is \
+                 in whole euros), so such an amount is a typing mistake that would be printed \
+                 in the signed convention. Write a positive amount in euros with at most 2 \
+                 decimals, like `536055` or `536055.50`."
+            }
+            Rule::BudgetUnbalanced => {
+                "Checks that, for each year, total charges equal total produits in the budget \
+                 prévisionnel, subsidies (account 74) included. The CERFA 12156 budget form \
+                 must balance, and the city and the CAF send an unbalanced budget back. Adjust \
+                 a charge or a produit, often a subsidy or account 70, until the totals match: \
+                 the message gives the difference."
+            }
+            Rule::InKindUnbalanced => {
+                "Checks that contributions volontaires en nature balance: account 86 (their use: \
+                 volunteer work, premises lent) must equal account 87 (the contributions \
+                 received). The CERFA 12156 form records in-kind help on both sides of the \
+                 budget, so the two totals are equal by definition. Write the same total in \
+                 charges 86 and produits 87 for the year."
+            }
+            Rule::BudgetFundingMismatch => {
+                "Checks that a signatory's subsidy line in the budget (account 74, under \
+                 `[budget.YEAR.subsidies]`) equals what it funds for that year in `[funding]`. \
+                 The budget annex and the financial article of the convention must state the \
+                 same amounts, or the signed document contradicts itself and the payment can \
+                 be disputed. Correct whichever of the two is wrong so that both carry the \
+                 amount voted."
+            }
+            Rule::BudgetMissingYear => {
+                "Warns when a year of the period has no budget prévisionnel. Funders expect \
+                 the CERFA 12156 forecast budget for every year the convention funds, and the \
+                 budget annex is incomplete without it. Add `[budget.YEAR]` with its charges, \
+                 produits and subsidies, or set `budget-missing-year = \"allow\"` in `[lints]` \
+                 when budgets are voted year by year."
+            }
+            Rule::FundingGap => {
+                "Warns when a funder funds some years of the period and not others. A \
+                 multi-year commitment normally covers every year, so a missing year is often \
+                 an amount forgotten while copying. Add the missing year to the funder's \
+                 `[funding]` entry, with `0` when the gap is intended."
+            }
+            Rule::PeriodTooLong => {
+                "Warns when a period lasts more than 4 years. The circulaire of 29 September \
+                 2015 (n° 5811-SG) recommends multi-year objective agreements of at most 4 \
+                 years, renewed after an evaluation. Shorten the period (its folder name and \
+                 `[period]` dates), or set `period-too-long = \"allow\"` in `[lints]` when a \
+                 longer term is intended."
+            }
+            Rule::UnknownAxis => {
+                "Reports an objective on an axis that base.toml does not define. The \
+                 convention groups objectives by the axes of the socle commun and they are \
+                 evaluated per axis, so an unknown axis is a typo or an axis renamed in the \
+                 base. Use one of the ids of `[[axes]]` in base.toml."
+            }
+            Rule::AxisUncovered => {
+                "Reports a required axis (`required = true` in base.toml) on which a centre \
+                 has no objective. The socle commun sets orientations every centre commits to, \
+                 such as habitants' participation, which the CAF holds fundamental for its \
+                 agrément; a convention without an objective on one breaks the common \
+                 framework. Add an objective with that `axis` to the centre's \
+                 `[[objectives]]`."
+            }
+            Rule::IndicatorTargetMissing => {
+                "Warns when an indicator has no target for some year of the period. The \
+                 evaluation compares each year's result with its target, so a year without \
+                 one cannot be evaluated before renewal. Add the year to the indicator's \
+                 `targets`."
+            }
+            Rule::ObjectiveWithoutIndicator => {
+                "Warns when an objective has no indicator. The model conventions tie each \
+                 objective to indicators in the evaluation annex, and an objective without \
+                 one cannot be evaluated when the convention is renewed. Add at least one \
+                 `[[objectives.indicators]]` with a label, a baseline and yearly targets."
+            }
+            Rule::MissingSection => {
+                "Reports a section that base.toml requires (`[sections] required`) and that \
+                 a centre's Markdown lacks. The centre's specific part is the project the \
+                 funders sign for (diagnostic of the quartier, projet, plan d'action), and a \
+                 missing section leaves a hole in the convention. Add an H2 heading with that \
+                 id, like `## Diagnostic` or `## Any title {#diagnostic}`, and its text."
+            }
+            Rule::UnknownSection => {
+                "Warns about an H2 section of a centre's Markdown that base.toml neither \
+                 requires nor allows. It is usually a heading with a typo or content outside \
+                 the structure every convention of the period shares, where readers comparing \
+                 centres will not look for it. Rename it to a known section, add its id to \
+                 `[sections] optional` in base.toml, or make it an H3 inside a known section."
+            }
+            Rule::EmptySection => {
+                "Warns about a section with a heading and no text. An empty heading in a \
+                 convention ready for signature reads as an unfinished document. Write the \
+                 section, or remove the heading when the section is optional."
+            }
+            Rule::Template => {
+                "Reports a Tera error in base.md or a template: a syntax error, an unknown \
+                 variable or filter, an expression that cannot be evaluated. base.md is the \
+                 common text of every convention of the period, so none can be rendered until \
+                 it is fixed. Correct the expression at the place shown, using the variables \
+                 and the French filters (`euros`, `en_lettres`, `date_fr`) the documentation \
+                 lists."
+            }
+            Rule::RawHtml => {
+                "Warns about raw HTML in Markdown. cpo escapes it, so the tags appear as \
+                 literal text in the HTML and PDF conventions instead of being rendered. Use \
+                 Markdown instead (emphasis, lists, tables, links), or remove the tags."
+            }
+            Rule::BrokenLink => {
+                "Reports a relative link in Markdown to a file that does not exist in the \
+                 repository or that lies outside it. Annexes such as the budget, the statutes \
+                 or the charte de la laïcité are often linked from the text, and a broken link \
+                 leaves a signed document pointing at nothing. Fix the path, which is relative \
+                 to the Markdown file's folder, or add the missing file."
+            }
+            Rule::Locked => {
+                "Reports a centre that overrides or removes an entry of the base marked \
+                 `locked = true`, such as a commitment. Locked entries are texts every \
+                 convention carries unchanged, like the contrat d'engagement républicain or \
+                 the charte de la laïcité the CAF annexes to each of its conventions. Remove \
+                 the override or the `remove` entry from the centre's file; wording that must \
+                 change is changed in base.toml, for every centre."
+            }
+            Rule::RemoveRequired => {
+                "Reports a centre that lists in `remove` an entry the base marks as required. \
+                 Required entries, such as an axis every centre commits to, are the common \
+                 part of every convention of the period and cannot be dropped for one centre. \
+                 Take the id out of the centre's `remove` list."
+            }
+            Rule::SealedChanged => {
+                "Reports a signed convention whose inputs changed after it was sealed: its \
+                 fingerprint no longer matches the one `cpo seal` recorded in seals.toml, or \
+                 its centre no longer exists. What was signed is a legal act, and the \
+                 repository must keep producing it. Revert the change, or make it through an \
+                 avenant (`cpo avenant`), have it signed, and seal again."
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

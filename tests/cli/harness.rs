@@ -221,3 +221,45 @@ macro_rules! require {
         }
     };
 }
+
+/// Whether a test may use `what`, an external tool that `available` says is
+/// installed. Without it a test prints SKIPPED and returns early, except in
+/// CI (the `CI` variable set, as CI services and `.ci/run`'s runner do),
+/// where .ci/run installs every tool and a missing one is a failure: a
+/// validation that silently never runs proves nothing.
+#[track_caller]
+pub fn tool_available(what: &str, available: bool) -> bool {
+    if available {
+        return true;
+    }
+    let in_ci = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0");
+    assert!(
+        !in_ci,
+        "{what} is not installed, and CI must run this test (.ci/run installs it)"
+    );
+    eprintln!("SKIPPED: {what} is not installed");
+    false
+}
+
+/// [`tool_available`] for a program on the PATH: `if !require_tool("xmllint") { return; }`.
+#[track_caller]
+pub fn require_tool(program: &str) -> bool {
+    tool_available(&format!("`{program}`"), have(program))
+}
+
+/// Whether `python3 -c 'import MODULE'` works.
+pub fn have_python_module(module: &str) -> bool {
+    Command::new("python3")
+        .args(["-c", &format!("import {module}")])
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// [`tool_available`] for a Python 3 module.
+#[track_caller]
+pub fn require_python_module(module: &str) -> bool {
+    tool_available(
+        &format!("the Python module `{module}`"),
+        have_python_module(module),
+    )
+}

@@ -38,11 +38,23 @@ fn pdf_text(path: &std::path::Path) -> String {
     normalise(&String::from_utf8_lossy(&out.stdout))
 }
 
+/// Text for comparisons: typographic spaces as spaces, runs of spaces as
+/// one, the typographic apostrophe and the non-breaking hyphen as typed.
 fn normalise(s: &str) -> String {
     s.replace(['\u{202F}', '\u{A0}'], " ")
+        .replace('\u{2019}', "'")
+        .replace('\u{2011}', "-")
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// A literal as a document shows it: with French typography, normalised.
+fn as_typeset(literal: &str) -> String {
+    normalise(&cpo::fr::typography::apply_str(
+        literal,
+        &cpo::fr::typography::Options::default(),
+    ))
 }
 
 #[test]
@@ -191,9 +203,14 @@ fn pdf_carries_parties_amounts_articles_and_signatures() {
         .filter_map(|l| l.strip_prefix("## "))
         .map(|l| l.split(" {#").next().unwrap())
         .collect();
-    assert_eq!(titles.len(), 15);
+    assert_eq!(titles.len(), 16);
     for (i, title) in titles.iter().enumerate() {
-        let heading = format!("Article {} – {title}", i + 1);
+        let number = if i == 0 {
+            "1er".to_string()
+        } else {
+            (i + 1).to_string()
+        };
+        let heading = as_typeset(&format!("Article {number} – {title}"));
         assert!(text.contains(&heading), "{heading} missing");
     }
     // The visas, the signature page, the fingerprint on every page.
@@ -361,7 +378,7 @@ fn hostile_markdown_is_shown_literally_and_never_executed() {
             "<div onclick=\"alert(3)\">bloc HTML brut</div>",
         ] {
             assert!(
-                text.contains(literal),
+                text.contains(&as_typeset(literal)),
                 "`{literal}` not shown literally in the PDF:\n{text}"
             );
         }

@@ -1,9 +1,21 @@
 //! Output formats of `cpo check`. Every format is a function of the same
 //! [`Report`]: `--format json` carries the same data as the human output.
+//!
+//! The terminal, JSON and GitHub formats live here; the three formats that
+//! CI systems validate against a published schema have a file each
+//! ([`sarif`], [`junit`], [`gitlab`]), next to the notes on how they read
+//! that schema. What those formats share is here too: the fingerprint that
+//! follows a finding across commits.
+
+mod gitlab;
+mod junit;
+mod sarif;
+
+use std::collections::HashMap;
 
 use serde::Serialize;
 
-use super::{Located, Report, Severity};
+use crate::diag::{Located, Report, Rule, Severity};
 
 /// `cpo check --format`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,20 +44,45 @@ impl Format {
             Format::Short => short(report),
             Format::Json => json(report),
             Format::Github => github(report),
-            Format::Gitlab => gitlab(report),
-            Format::Junit => junit(report),
-            Format::Sarif => sarif(report),
+            Format::Gitlab => gitlab::write(report),
+            Format::Junit => junit::write(report),
+            Format::Sarif => sarif::write(report),
         }
     }
 }
 
+/// One line per finding, so that `wc -l` counts findings and `grep` finds
+/// them whole: line breaks, tabs and other control characters of a message
+/// (or of a file name) are written as escapes.
 fn short(report: &Report<'_>) -> String {
     let mut out = String::new();
     for d in report.located() {
         out.push_str(&format!(
             "{}:{}:{}: {}[{}]: {}\n",
-            d.file, d.line, d.column, d.severity, d.rule, d.message
+            one_line(d.file),
+            d.line,
+            d.column,
+            d.severity,
+            d.rule,
+            one_line(d.message)
         ));
+    }
+    out
+}
+
+/// `text` on one line: `\n`, `\r` and `\t` as those two-character escapes,
+/// other control characters as `\u{..}`. Backslashes are left alone, so a
+/// message quoting a Windows path stays readable.
+fn one_line(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
     }
     out
 }
@@ -204,189 +241,31 @@ fn github(report: &Report<'_>) -> String {
     out
 }
 
-/// A stable fingerprint of a finding (GitLab uses it to follow findings
-/// across pipelines): SHA-256 of rule, file, line and message.
-fn fingerprint(d: &Located<'_>) -> String {
+/// Fingerprints of the findings of `report`, in the order of
+/// [`Report::located`]: GitLab's `fingerprint` and SARIF's
+/// `partialFingerprints`, by which CI systems follow a finding from one
+/// pipeline to the next.
+///
+/// A fingerprint is the SHA-256 of the rule, the file, the message and the
+/// finding's rank among the findings of the same rule, file and message
+/// (the first 128 bits, in hexadecimal). It leaves out the line and column:
+/// inserting a line above a finding must not make it look fixed and new.
+/// The message is what names the finding in its file (the key, the value,
+/// the year, the section), and the rank tells apart two findings that read
+/// the same, so two findings of one report never share a fingerprint.
+pub fn fingerprints(report: &Report<'_>) -> Vec<String> {
     use sha2::{Digest, Sha256};
-    let digest = Sha256::digest(format!("{}\0{}\0{}\0{}", d.rule, d.file, d.line, d.message));
-    digest.iter().take(16).map(|b| format!("{b:02x}")).collect()
-}
-
-/// GitLab Code Quality report (a JSON array), shown in merge requests.
-fn gitlab(report: &Report<'_>) -> String {
-    let items: Vec<serde_json::Value> = report
+    let mut seen: HashMap<(Rule, &str, &str), usize> = HashMap::new();
+    report
         .located()
         .map(|d| {
-            let description = match d.help {
-                Some(help) => format!("{} ({help})", d.message),
-                None => d.message.to_string(),
-            };
-            serde_json::json!({
-                "description": description,
-                "check_name": d.rule.name(),
-                "fingerprint": fingerprint(&d),
-                "severity": match d.severity { Severity::Error => "major", Severity::Warning => "minor" },
-                "location": {
-                    "path": d.file,
-                    "lines": { "begin": d.line },
-                    "positions": { "begin": { "line": d.line, "column": d.column } }
-                }
-            })
+            let rank = seen.entry((d.rule, d.file, d.message)).or_default();
+            let key = format!("{}\0{}\0{}\0{rank}", d.rule, d.file, d.message);
+            *rank += 1;
+            let digest = Sha256::digest(key);
+            digest.iter().take(16).map(|b| format!("{b:02x}")).collect()
         })
-        .collect();
-    let mut s = serde_json::to_string_pretty(&items).unwrap_or_default();
-    s.push('\n');
-    s
-}
-
-fn xml_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            // Characters XML 1.0 forbids.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// JUnit XML: one test case per checked file, failing with one failure per
-/// error finding (warnings are listed in `system-out`), so CI test views
-/// show which files are broken.
-fn junit(report: &Report<'_>) -> String {
-    let mut by_file: Vec<(&str, Vec<Located<'_>>)> = report
-        .sources
-        .iter()
-        .filter(|(_, f)| f.exists)
-        .map(|(_, f)| (f.path.as_str(), Vec::new()))
-        .collect();
-    for d in report.located() {
-        match by_file.iter_mut().find(|(p, _)| *p == d.file) {
-            Some((_, v)) => v.push(d),
-            None => by_file.push((d.file, vec![d])),
-        }
-    }
-    let failures = by_file
-        .iter()
-        .filter(|(_, ds)| ds.iter().any(|d| d.severity == Severity::Error))
-        .count();
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    out.push_str(&format!(
-        "<testsuites name=\"cpo check\" tests=\"{}\" failures=\"{failures}\">\n  <testsuite name=\"cpo check\" tests=\"{}\" failures=\"{failures}\" errors=\"0\">\n",
-        by_file.len(),
-        by_file.len()
-    ));
-    for (file, ds) in &by_file {
-        out.push_str(&format!(
-            "    <testcase classname=\"cpo.check\" name=\"{}\" file=\"{}\"",
-            xml_escape(file),
-            xml_escape(file)
-        ));
-        if ds.is_empty() {
-            out.push_str("/>\n");
-            continue;
-        }
-        out.push_str(">\n");
-        let mut notes = String::new();
-        for d in ds {
-            let text = format!(
-                "{}:{}:{}: {}[{}]: {}{}",
-                d.file,
-                d.line,
-                d.column,
-                d.severity,
-                d.rule,
-                d.message,
-                d.help.map(|h| format!("\nhelp: {h}")).unwrap_or_default()
-            );
-            match d.severity {
-                Severity::Error => out.push_str(&format!(
-                    "      <failure type=\"{}\" message=\"{}\">{}</failure>\n",
-                    d.rule,
-                    xml_escape(d.message),
-                    xml_escape(&text)
-                )),
-                Severity::Warning => {
-                    notes.push_str(&text);
-                    notes.push('\n');
-                }
-            }
-        }
-        if !notes.is_empty() {
-            out.push_str(&format!(
-                "      <system-out>{}</system-out>\n",
-                xml_escape(&notes)
-            ));
-        }
-        out.push_str("    </testcase>\n");
-    }
-    out.push_str("  </testsuite>\n</testsuites>\n");
-    out
-}
-
-/// SARIF 2.1.0, for code scanning dashboards: the whole rule catalogue as
-/// the tool's rules, each finding as a result pointing at its region.
-fn sarif(report: &Report<'_>) -> String {
-    use crate::diag::Rule;
-    let level = |s: Severity| match s {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-    };
-    let rules: Vec<serde_json::Value> = Rule::ALL
-        .iter()
-        .map(|r| {
-            serde_json::json!({
-                "id": r.name(),
-                "shortDescription": { "text": r.explanation() },
-                "defaultConfiguration": { "level": level(r.default_severity()) },
-                "properties": { "family": r.family().as_str() }
-            })
-        })
-        .collect();
-    let results: Vec<serde_json::Value> = report
-        .located()
-        .map(|d| {
-            let text = match d.help {
-                Some(help) => format!("{} ({help})", d.message),
-                None => d.message.to_string(),
-            };
-            serde_json::json!({
-                "ruleId": d.rule.name(),
-                "ruleIndex": Rule::ALL.iter().position(|r| *r == d.rule),
-                "level": level(d.severity),
-                "message": { "text": text },
-                "locations": [{
-                    "physicalLocation": {
-                        "artifactLocation": { "uri": d.file, "uriBaseId": "%SRCROOT%" },
-                        "region": { "startLine": d.line, "startColumn": d.column }
-                    }
-                }],
-                "partialFingerprints": { "cpo/v1": fingerprint(&d) }
-            })
-        })
-        .collect();
-    let doc = serde_json::json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": { "driver": {
-                "name": "cpo",
-                "version": env!("CARGO_PKG_VERSION"),
-                "rules": rules
-            }},
-            "columnKind": "unicodeCodePoints",
-            "results": results
-        }]
-    });
-    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
-    s.push('\n');
-    s
+        .collect()
 }
 
 #[cfg(test)]
@@ -415,10 +294,31 @@ mod tests {
     }
 
     #[test]
-    fn xml_escape_covers_markup_and_control_characters() {
+    fn short_keeps_each_finding_on_one_line() {
+        let mut sources = Sources::default();
+        sources.add("a, b:c.toml", "x = 1\n");
+        let out = short(&report_with(&sources, "first\nsecond\tthird\r\u{7}"));
         assert_eq!(
-            xml_escape("<a href=\"x\">&'\u{1}"),
-            "&lt;a href=&quot;x&quot;&gt;&amp;&apos;"
+            out,
+            "a, b:c.toml:1:1: error[siret]: first\\nsecond\\tthird\\r\\u{7}\n"
         );
+    }
+
+    #[test]
+    fn fingerprints_ignore_lines_and_tell_equal_messages_apart() {
+        let mut sources = Sources::default();
+        let file = sources.add("a, b:c.toml", "x = 1\nx = 1\n");
+        let at = |start: usize| Diagnostic::new(Rule::Siret, Loc::new(file, start..start + 1), "m");
+        let report = |diagnostics| Report {
+            sources: &sources,
+            diagnostics,
+            files: 1,
+        };
+        let before = fingerprints(&report(vec![at(0), at(6)]));
+        assert_ne!(before[0], before[1]);
+        assert_eq!(before[0].len(), 32);
+        // Both findings one line lower: same fingerprints.
+        let moved = fingerprints(&report(vec![at(6), at(8)]));
+        assert_eq!(before, moved);
     }
 }
