@@ -54,10 +54,10 @@ pub fn run(g: &Global, args: DiffArgs) -> Result<Outcome> {
         DiffFormat::Html => write::html(&report),
         DiffFormat::Json => write::json(&report),
     };
-    match &args.out {
+    match g.opt_path(args.out.as_deref()) {
         Some(path) => {
-            crate::pipeline::check_output_file(&root, path)?;
-            write_atomic(path, text.as_bytes())?
+            crate::pipeline::check_output_file(&root, &path)?;
+            write_atomic(&path, text.as_bytes())?
         }
         None => emit(&text)?,
     }

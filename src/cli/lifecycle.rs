@@ -196,10 +196,10 @@ pub fn export(g: &Global, args: ExportArgs) -> Result<Outcome> {
             reasons.join("\n  ")
         ));
     }
-    match &args.out {
+    match g.opt_path(args.out.as_deref()) {
         Some(path) => {
-            pipeline::check_output_file(project.root(), path)?;
-            write_atomic(path, &exported.bytes)?
+            pipeline::check_output_file(project.root(), &path)?;
+            write_atomic(&path, &exported.bytes)?
         }
         None => emit(&String::from_utf8_lossy(&exported.bytes))?,
     }
@@ -302,7 +302,7 @@ pub fn avenant(g: &Global, args: AvenantArgs) -> Result<Outcome> {
     let project = super::open(g)?;
     let period = super::select_period(project.snapshot(), g.period.as_deref())?;
     super::check_centres(period, std::slice::from_ref(&args.centre))?;
-    let out = pipeline::output_dir(&project, args.out.as_deref())?;
+    let out = pipeline::output_dir(&project, g.opt_path(args.out.as_deref()).as_deref())?;
     let checked = project.check(&crate::check::Options {
         period: Some(period.label.clone()),
         ..Default::default()

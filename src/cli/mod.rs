@@ -15,7 +15,7 @@ mod schema;
 pub mod style;
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
@@ -39,7 +39,8 @@ pub struct Cli {
 /// Options every command takes.
 #[derive(Debug, Args, Clone)]
 pub struct Global {
-    /// Repository root (default: the nearest folder upward holding cpo.toml)
+    /// Repository root (default: the nearest folder upward holding
+    /// cpo.toml); relative output paths are taken from it, as with `git -C`
     #[arg(short = 'C', global = true, value_name = "DIR")]
     pub dir: Option<PathBuf>,
     /// Agreement period, e.g. 2022-2025 (default: the latest)
@@ -154,6 +155,22 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Rules(args) => rules::run(g, args),
         Command::Completions(args) => lifecycle::completions(g, args),
         Command::Man => lifecycle::man(g),
+    }
+}
+
+impl Global {
+    /// A path the user typed (`--out`, `-o`), as if cpo had been started in
+    /// the `-C` folder: relative paths are taken from it, like `git -C`.
+    pub fn path(&self, p: &Path) -> PathBuf {
+        match &self.dir {
+            Some(dir) if p.is_relative() => dir.join(p),
+            _ => p.to_path_buf(),
+        }
+    }
+
+    /// An optional path the user typed, see [`Global::path`].
+    pub fn opt_path(&self, p: Option<&Path>) -> Option<PathBuf> {
+        p.map(|p| self.path(p))
     }
 }
 
