@@ -519,7 +519,8 @@ pub fn build(inputs: &Inputs<'_>) -> Document {
                             title: annex.title.clone(),
                             href: format!("annexes/{key}"),
                             file: key.clone(),
-                            pages: 0,
+                            source: file.clone(),
+                            pages: Vec::new(),
                         });
                         pdf_files.push((key, Arc::clone(bytes)));
                     }
@@ -570,6 +571,7 @@ pub fn build(inputs: &Inputs<'_>) -> Document {
         },
         blocks,
         pdf_files,
+        images: Vec::new(),
     }
 }
 

@@ -23,6 +23,8 @@ pub mod md;
 pub mod parties;
 #[cfg(feature = "pdf")]
 pub mod pdf;
+#[cfg(feature = "pdf")]
+pub mod pdf_annex;
 pub mod template;
 pub mod theme;
 pub mod typeset;
@@ -156,46 +158,77 @@ pub fn convention_document(
         date: date.to_string(),
         nonconforming,
     });
-    count_pdf_pages(&mut doc);
     typeset::document(&mut doc, typo);
     Ok(doc)
 }
 
-/// Give each PDF annex block its page count (the PDF writer appends that
-/// many pages).
-fn count_pdf_pages(doc: &mut ir::Document) {
-    #[cfg(feature = "pdf")]
-    {
-        let counts: Vec<(String, usize)> = doc
-            .pdf_files
-            .iter()
-            .map(|(k, b)| (k.clone(), pdf::page_count(b).unwrap_or(0)))
-            .collect();
-        fn walk(blocks: &mut [ir::Block], counts: &[(String, usize)]) {
-            for b in blocks {
-                match b {
-                    ir::Block::PdfPages { file, pages, .. } => {
-                        *pages = counts
-                            .iter()
-                            .find(|(k, _)| k == file)
-                            .map_or(0, |(_, n)| *n);
-                    }
-                    ir::Block::Keep { c } | ir::Block::Center { c } | ir::Block::Quote { c } => {
-                        walk(c, counts)
-                    }
-                    _ => {}
+/// Lay out the pages of each PDF annex (images and text, see
+/// `pdf_annex`) for the PDF writer; only the PDF needs them, the HTML and
+/// Markdown link to the file. An annex that cannot be read fails the PDF:
+/// a convention never goes out with an annex silently missing.
+#[cfg(feature = "pdf")]
+fn layout_pdf_annexes(doc: &mut ir::Document) -> Result<(), String> {
+    let mut images = Vec::new();
+    let mut laid: Vec<(String, Vec<ir::PageImage>)> = Vec::new();
+    for (key, bytes) in &doc.pdf_files {
+        let pages = pdf_annex::pages(bytes).map_err(|e| {
+            let source =
+                ir::find_pdf_pages(&doc.blocks, key).map_or(key.as_str(), |(source, _)| source);
+            format!("annex `{source}`: {e}")
+        })?;
+        let refs = pages
+            .into_iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let image = format!("{}-{}.png", key.trim_end_matches(".pdf"), i + 1);
+                images.push((image.clone(), p.png));
+                ir::PageImage {
+                    image,
+                    width: p.width,
+                    height: p.height,
+                    lines: p
+                        .lines
+                        .into_iter()
+                        .map(|l| ir::PageText {
+                            x: l.x,
+                            y: l.y,
+                            size: l.size,
+                            text: l.text,
+                        })
+                        .collect(),
                 }
+            })
+            .collect();
+        laid.push((key.clone(), refs));
+    }
+    fn walk(blocks: &mut [ir::Block], laid: &[(String, Vec<ir::PageImage>)]) {
+        for b in blocks {
+            match b {
+                ir::Block::PdfPages { file, pages, .. } => {
+                    if let Some((_, p)) = laid.iter().find(|(k, _)| k == file) {
+                        *pages = p.clone();
+                    }
+                }
+                ir::Block::Keep { c } | ir::Block::Center { c } | ir::Block::Quote { c } => {
+                    walk(c, laid)
+                }
+                _ => {}
             }
         }
-        walk(&mut doc.blocks, &counts);
     }
-    #[cfg(not(feature = "pdf"))]
-    let _ = doc;
+    walk(&mut doc.blocks, &laid);
+    doc.images = images;
+    Ok(())
 }
 
 #[cfg(feature = "pdf")]
 fn pdf_bytes(theme: &Theme, doc: &ir::Document) -> Result<Vec<u8>, String> {
-    pdf::render(doc, theme.typst()).map_err(|e| e.to_string())
+    if doc.pdf_files.is_empty() {
+        return pdf::render(doc, theme.typst()).map_err(|e| e.to_string());
+    }
+    let mut doc = doc.clone();
+    layout_pdf_annexes(&mut doc)?;
+    pdf::render(&doc, theme.typst()).map_err(|e| e.to_string())
 }
 
 #[cfg(not(feature = "pdf"))]

@@ -118,10 +118,10 @@ pub fn render(doc: &Document, template: &str) -> Result<Vec<u8>, PdfError> {
         return Err(PdfError("invalid virtual paths".into()));
     };
     let mut files = Vec::new();
-    for (key, bytes) in &doc.pdf_files {
+    for (key, bytes) in &doc.images {
         let id = file_id(&format!("/annexes/{key}"))
             .ok_or_else(|| PdfError(format!("invalid annex name `{key}`")))?;
-        files.push((id, Bytes::new(bytes.as_ref().clone())));
+        files.push((id, Bytes::new(bytes.clone())));
     }
     let world = CpoWorld {
         main: Source::new(main, template.to_string()),
@@ -160,12 +160,6 @@ fn typst_error(errors: &[typst::diag::SourceDiagnostic]) -> PdfError {
             .collect::<Vec<_>>()
             .join("; "),
     )
-}
-
-/// The number of pages of a PDF file, when it can be read.
-pub fn page_count(bytes: &[u8]) -> Option<usize> {
-    let pdf = hayro_syntax::Pdf::new(std::sync::Arc::new(bytes.to_vec())).ok()?;
-    Some(pdf.pages().len())
 }
 
 /// Compile a typst template override against a small document holding
