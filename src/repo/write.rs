@@ -29,9 +29,15 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     tmp.write_all(bytes)
         .and_then(|_| tmp.as_file().sync_all())
         .with_context(|| format!("writing {}", path.display()))?;
-    if let Ok(meta) = std::fs::metadata(path) {
-        std::fs::set_permissions(tmp.path(), meta.permissions())
-            .with_context(|| format!("keeping the permissions of {}", path.display()))?;
+    // A temporary file is private (0600); the file keeps the permissions
+    // of the one it replaces, or gets the usual ones of a new file.
+    let permissions = match std::fs::metadata(path) {
+        Ok(meta) => Some(meta.permissions()),
+        Err(_) => new_file_permissions(),
+    };
+    if let Some(permissions) = permissions {
+        std::fs::set_permissions(tmp.path(), permissions)
+            .with_context(|| format!("setting the permissions of {}", path.display()))?;
     }
     tmp.persist(path)
         .map_err(|e| anyhow::Error::new(e.error).context(format!("writing {}", path.display())))?;
@@ -41,6 +47,20 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         let _ = d.sync_all();
     }
     Ok(())
+}
+
+/// What a new file gets: read and write for its owner, read for others
+/// (0644), as most tools create files.
+fn new_file_permissions() -> Option<std::fs::Permissions> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        Some(std::fs::Permissions::from_mode(0o644))
+    }
+    #[cfg(not(unix))]
+    {
+        None
+    }
 }
 
 /// Remove the temporary files a killed or failed run left in `dir` (not

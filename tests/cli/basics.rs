@@ -191,8 +191,7 @@ fn every_problem_of_a_file_is_reported_and_other_files_still_checked() {
 
 #[test]
 fn a_git_revision_resolves_like_the_work_tree() {
-    if !crate::harness::have("git") {
-        eprintln!("SKIPPED: git is not installed");
+    if !crate::harness::require_tool("git") {
         return;
     }
     let repo = Repo::fixture("clean");

@@ -261,7 +261,7 @@ fn pdf_is_pdfa_2b_and_byte_identical_across_runs() {
     // The date is the data's (the period's first day: this copy is not in git).
     assert!(bytes.contains("2022-01-01"), "creation date from the data");
     // Every font is embedded.
-    if have("pdffonts") {
+    if crate::harness::require_tool("pdffonts") {
         let out = Command::new("pdffonts")
             .arg(repo.file(&format!("{PERIOD_DIR}/seve.pdf")))
             .output()
@@ -295,7 +295,7 @@ fn draft_conventions_carry_the_projet_watermark() {
     );
     assert!(!signed.contains("PROJET"));
     // The diagonal watermark itself: a 120 pt text drawn as page background.
-    if have("qpdf") {
+    if crate::harness::require_tool("qpdf") {
         let plain = repo.file("plain.pdf");
         let ok = Command::new("qpdf")
             .args(["--qdf", "--object-streams=disable"])
@@ -365,7 +365,7 @@ fn hostile_markdown_is_shown_literally_and_never_executed() {
     let md = repo.read(&format!("{PERIOD_DIR}/beaulieu.md"));
     assert!(md.contains("\\<script\\>"), "script escaped in Markdown");
 
-    if cfg!(feature = "pdf") && have("pdftotext") {
+    if cfg!(feature = "pdf") && crate::harness::require_tool("pdftotext") {
         let text = pdf_text(&repo.file(&format!("{PERIOD_DIR}/beaulieu.pdf")));
         for literal in [
             "<script>alert('xss')</script>",
@@ -404,10 +404,14 @@ fn vnu_jar() -> Option<std::path::PathBuf> {
 
 /// Run the Nu Html Checker on files; skips (returns false) without java or the jar.
 pub fn vnu(files: &[std::path::PathBuf]) -> bool {
-    let Some(jar) = vnu_jar().filter(|_| have("java")) else {
-        eprintln!(
-            "SKIPPED: the Nu Html Checker needs java and vnu.jar (npm install vnu-jar, or set VNU_JAR)"
-        );
+    let available = vnu_jar().is_some() && have("java");
+    if !crate::harness::tool_available(
+        "the Nu Html Checker (java and vnu.jar: npm install vnu-jar, or set VNU_JAR)",
+        available,
+    ) {
+        return false;
+    }
+    let Some(jar) = vnu_jar() else {
         return false;
     };
     let out = Command::new("java")
