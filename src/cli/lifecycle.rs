@@ -51,12 +51,24 @@ pub struct ExportArgs {
     /// Write to this file instead of standard output
     #[arg(long, short = 'o', value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// CSV field separator: one ASCII character, `;` for a spreadsheet in French, `tab` for a tab
+    #[arg(long, value_name = "CHAR", value_parser = export::parse_delimiter)]
+    pub delimiter: Option<u8>,
+    /// Begin the CSV with a UTF-8 byte order mark, by which Excel knows the file is UTF-8
+    #[arg(long)]
+    pub bom: bool,
+    /// Write CSV amounts with a decimal comma (125000,50), which a spreadsheet in French reads as numbers
+    #[arg(long)]
+    pub decimal_comma: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ExportFormat {
+    /// One row per centre, funder and year
     Csv,
+    /// The rows of `csv` as a JSON array
     Json,
+    /// The SCDL subventions 2.1.1 CSV (open data): only conventions `cpo check` accepts
     Scdl,
 }
 
@@ -177,6 +189,16 @@ pub fn fmt(g: &Global, args: FmtArgs) -> Result<Outcome> {
 }
 
 pub fn export(g: &Global, args: ExportArgs) -> Result<Outcome> {
+    let csv_options = [
+        (args.delimiter.is_some(), "--delimiter"),
+        (args.bom, "--bom"),
+        (args.decimal_comma, "--decimal-comma"),
+    ];
+    if args.format != ExportFormat::Csv
+        && let Some((_, flag)) = csv_options.iter().find(|(given, _)| *given)
+    {
+        anyhow::bail!("{flag} is an option of `--format csv`");
+    }
     let project = super::open(g)?;
     let period = super::select_period(project.snapshot(), g.period.as_deref())?;
     let label = period.label.clone();
@@ -185,11 +207,15 @@ pub fn export(g: &Global, args: ExportArgs) -> Result<Outcome> {
         ..Default::default()
     });
     let format = match args.format {
-        ExportFormat::Csv => export::Format::Csv,
+        ExportFormat::Csv => export::Format::Csv(export::CsvStyle {
+            delimiter: args.delimiter.unwrap_or(b','),
+            bom: args.bom,
+            decimal_comma: args.decimal_comma,
+        }),
         ExportFormat::Json => export::Format::Json,
         ExportFormat::Scdl => export::Format::Scdl,
     };
-    let exported = export::export(&checked, &label, format)?;
+    let exported = export::export(&checked, &[&label], format)?;
     for (id, reasons) in &exported.rejected {
         say(&format!(
             "error: convention `{id}` is left out of the export: `cpo check` rejects it\n  {}",
@@ -201,13 +227,23 @@ pub fn export(g: &Global, args: ExportArgs) -> Result<Outcome> {
             pipeline::check_output_file(project.root(), path)?;
             write_atomic(path, &exported.bytes)?
         }
-        None => emit(&String::from_utf8_lossy(&exported.bytes))?,
+        None => emit_bytes(&exported.bytes)?,
     }
     Ok(if exported.rejected.is_empty() {
         Outcome::Success
     } else {
         Outcome::Failure
     })
+}
+
+/// Write bytes (a CSV with its BOM) to standard output as they
+/// are; a closed pipe is not an error.
+fn emit_bytes(bytes: &[u8]) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|_| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.context("writing to standard output"),
+    }
 }
 
 pub fn seal(g: &Global, args: SealArgs) -> Result<Outcome> {

@@ -7,6 +7,7 @@ mod harness;
 mod basics;
 mod check_rules;
 mod diff;
+mod export;
 mod formats;
 mod lifecycle;
 pub mod render;
