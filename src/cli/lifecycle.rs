@@ -2,7 +2,7 @@
 //! completions, man. The work is in `crate::lifecycle`; this file parses
 //! arguments and says what was done.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
@@ -70,6 +70,8 @@ pub enum ExportFormat {
     Json,
     /// The SCDL subventions 2.1.1 CSV (open data): only conventions `cpo check` accepts
     Scdl,
+    /// A workbook of funding tables: one sheet per period (all periods unless `--period`)
+    Xlsx,
 }
 
 #[derive(Debug, Args)]
@@ -199,11 +201,31 @@ pub fn export(g: &Global, args: ExportArgs) -> Result<Outcome> {
     {
         anyhow::bail!("{flag} is an option of `--format csv`");
     }
+    // Refused before any work: a workbook's bytes would garble the terminal.
+    if args.format == ExportFormat::Xlsx && args.out.is_none() && std::io::stdout().is_terminal() {
+        anyhow::bail!(
+            "an xlsx workbook is binary and standard output is a terminal: write it to a file with `-o FILE.xlsx`"
+        );
+    }
     let project = super::open(g)?;
-    let period = super::select_period(project.snapshot(), g.period.as_deref())?;
-    let label = period.label.clone();
+    // The workbook has a sheet per period: all of them unless `--period`
+    // names one. The other formats export one period, the latest by default.
+    let labels: Vec<String> = if args.format == ExportFormat::Xlsx && g.period.is_none() {
+        project
+            .snapshot()
+            .period_labels()
+            .into_iter()
+            .map(String::from)
+            .collect()
+    } else {
+        let period = super::select_period(project.snapshot(), g.period.as_deref())?;
+        vec![period.label.clone()]
+    };
+    if labels.is_empty() {
+        anyhow::bail!("the repository has no period yet: create one under periods/");
+    }
     let checked = project.check(&crate::check::Options {
-        period: Some(label.clone()),
+        period: (labels.len() == 1).then(|| labels[0].clone()),
         ..Default::default()
     });
     let format = match args.format {
@@ -214,8 +236,10 @@ pub fn export(g: &Global, args: ExportArgs) -> Result<Outcome> {
         }),
         ExportFormat::Json => export::Format::Json,
         ExportFormat::Scdl => export::Format::Scdl,
+        ExportFormat::Xlsx => export::Format::Xlsx,
     };
-    let exported = export::export(&checked, &[&label], format)?;
+    let labels: Vec<&str> = labels.iter().map(String::as_str).collect();
+    let exported = export::export(&checked, &labels, format)?;
     for (id, reasons) in &exported.rejected {
         say(&format!(
             "error: convention `{id}` is left out of the export: `cpo check` rejects it\n  {}",
@@ -236,7 +260,7 @@ pub fn export(g: &Global, args: ExportArgs) -> Result<Outcome> {
     })
 }
 
-/// Write bytes (a CSV with its BOM) to standard output as they
+/// Write bytes (a workbook, a CSV with its BOM) to standard output as they
 /// are; a closed pipe is not an error.
 fn emit_bytes(bytes: &[u8]) -> Result<()> {
     let mut out = std::io::stdout().lock();

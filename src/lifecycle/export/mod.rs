@@ -1,11 +1,13 @@
-//! `cpo export`: funding per centre, funder and year, as CSV, JSON, or the
+//! `cpo export`: funding per centre, funder and year, as CSV, JSON, the
 //! SCDL "subventions" 2.1.1 CSV that décret n° 2017-779 asks funders to
-//! publish as open data.
+//! publish as open data, or an xlsx workbook of the council's funding
+//! tables.
 //!
 //! Every format starts from the same [`Line`]s (one per centre, funder and
-//! year, amounts exact); [`csv`] writes the two CSV dialects. CSV and JSON
-//! are working tables and take every convention that resolves; SCDL is
-//! open data and takes only those `cpo check` accepts.
+//! year, amounts exact); `csv.rs` writes the two CSV dialects and `xlsx.rs`
+//! the workbook. CSV, JSON and xlsx are working tables and take every
+//! convention that resolves; SCDL is open data and takes only those
+//! `cpo check` accepts.
 //!
 //! SCDL choices (the schema leaves them to the publisher):
 //! - one row per funder, centre and year; `montant` is that year's amount;
@@ -20,6 +22,7 @@
 //! - `rnaBeneficiaire` only when it has the SCDL form `W` + 9 digits.
 
 mod csv;
+mod xlsx;
 
 use std::collections::BTreeMap;
 
@@ -38,6 +41,8 @@ pub enum Format {
     Csv(CsvStyle),
     Json,
     Scdl,
+    /// The council's funding tables: one sheet per period.
+    Xlsx,
 }
 
 /// What `cpo export` made.
@@ -55,7 +60,7 @@ pub(crate) struct PeriodConventions<'c> {
 }
 
 /// Export checked periods, in the order given: every resolvable
-/// convention for CSV and JSON (working tables), only the accepted
+/// convention for CSV, JSON and xlsx (working tables), only the accepted
 /// ones for SCDL (open data).
 pub fn export(
     checked: &crate::pipeline::Checked<'_>,
@@ -121,6 +126,7 @@ pub fn export(
             })
             .into_bytes()
         }
+        Format::Xlsx => xlsx::workbook(&periods)?,
     };
     Ok(Exported { bytes, rejected })
 }
