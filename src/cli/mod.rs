@@ -79,7 +79,7 @@ pub enum Command {
     New(lifecycle::NewCommand),
     /// Format the TOML files canonically, comments kept
     Fmt(lifecycle::FmtArgs),
-    /// Export funding per centre, funder and year (CSV, JSON, SCDL)
+    /// Export funding per centre, funder and year (CSV, JSON, SCDL, XLSX)
     Export(lifecycle::ExportArgs),
     /// Record the fingerprint of signed conventions in seals.toml
     Seal(lifecycle::SealArgs),

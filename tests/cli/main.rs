@@ -8,6 +8,7 @@ mod basics;
 mod check_rules;
 mod diff;
 mod documents;
+mod export;
 mod formats;
 mod lifecycle;
 pub mod render;
