@@ -225,6 +225,7 @@ impl SealChecks {
         }
         let rel = layout::period_file(&period.label, SEALS_FILE);
         let file_loc = period.seals.as_ref().map(|(f, _)| Loc::file_start(*f));
+        let deleted_loc = Loc::file_start(period.seals_file);
         let history = crate::repo::file_history(&self.root, &rel);
         let committed: Vec<(String, Option<SealsFile>)> = match &history {
             Some(h) => h
@@ -279,26 +280,25 @@ impl SealChecks {
                         .unwrap_or_default();
                     let loc = file_loc
                         .clone()
-                        .or_else(|| seals.first().map(|s| s.1.clone()));
-                    if let Some(loc) = loc {
-                        let at = if commit == "the work tree" {
-                            "in the work tree".to_string()
-                        } else {
-                            format!("at commit {}", &commit[..commit.len().min(12)])
-                        };
-                        out.push(
-                            Diagnostic::new(
-                                Rule::SealedChanged,
-                                loc,
-                                format!(
-                                    "seals.toml was rewritten {at}: the seal of `{centre}` of {date} recorded at commit {} was edited or removed",
-                                    &prev_commit[..prev_commit.len().min(12)]
-                                ),
-                            )
-                            .with_help("seals are only ever appended: restore seals.toml from git and add new seals with `cpo seal`")
-                            .about(&centre),
-                        );
-                    }
+                        .or_else(|| seals.first().map(|s| s.1.clone()))
+                        .unwrap_or_else(|| deleted_loc.clone());
+                    let at = if commit == "the work tree" {
+                        "in the work tree".to_string()
+                    } else {
+                        format!("at commit {}", &commit[..commit.len().min(12)])
+                    };
+                    out.push(
+                        Diagnostic::new(
+                            Rule::SealedChanged,
+                            loc,
+                            format!(
+                                "seals.toml was rewritten {at}: the seal of `{centre}` of {date} recorded at commit {} was edited or removed",
+                                &prev_commit[..prev_commit.len().min(12)]
+                            ),
+                        )
+                        .with_help("seals are only ever appended: restore seals.toml from git and add new seals with `cpo seal`")
+                        .about(&centre),
+                    );
                     return;
                 }
             }

@@ -76,6 +76,9 @@ pub struct Period {
     pub centres: Vec<Centre>,
     /// `seals.toml`, when it exists and parses.
     pub seals: Option<(FileId, Node)>,
+    /// `seals.toml`'s place, registered even when the file is absent: a
+    /// seals.toml deleted after a commit is a finding about that file.
+    pub seals_file: FileId,
     /// The annex files that base.toml and the centres name, by their path
     /// relative to the period folder.
     pub annexes: BTreeMap<String, AnnexFile>,
@@ -170,6 +173,7 @@ impl Snapshot {
                 base_text: p.base_text.map(Arc::new),
                 centres: p.centres,
                 seals: p.seals,
+                seals_file: plan.seals_file,
                 annexes: BTreeMap::new(),
             });
         }
@@ -336,6 +340,7 @@ struct PeriodPlan {
     base: Option<FileId>,
     base_text: Option<FileId>,
     seals: Option<FileId>,
+    seals_file: FileId,
     /// Centre ids with their two files (each read when present).
     centres: Vec<(String, Option<FileId>, Option<FileId>)>,
 }
@@ -556,6 +561,7 @@ impl Loader<'_> {
         }
         let seals_path = layout::period_file(label, layout::SEALS_FILE);
         let seals = self.read_text(&seals_path, false)?;
+        let seals_file = seals.unwrap_or_else(|| self.sources.add_missing(&seals_path));
         Ok(PeriodPlan {
             label: label.to_string(),
             dir,
@@ -563,6 +569,7 @@ impl Loader<'_> {
             base,
             base_text,
             seals,
+            seals_file,
             centres,
         })
     }
