@@ -10,6 +10,7 @@ mod diff;
 mod documents;
 mod export;
 mod formats;
+mod integrity;
 mod lifecycle;
 pub mod render;
 mod robustness;
