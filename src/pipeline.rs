@@ -100,6 +100,41 @@ impl Project {
     }
 }
 
+impl Project {
+    /// One centre of a period resolved (base + centre), or why it cannot
+    /// be. A convention that resolves is given even when `check` finds
+    /// errors in it (`merge` and `explain` show what is; see
+    /// [`Checked::verdict`]).
+    pub fn resolve_centre(&self, label: &str, centre: &str) -> Result<Convention> {
+        let checked = self.check(&Options {
+            period: Some(label.to_string()),
+            centres: vec![centre.to_string()],
+            deny_warnings: false,
+        });
+        if let Some(conv) = checked
+            .period(Some(label))
+            .and_then(|p| p.conventions.iter().find(|c| c.id == centre))
+        {
+            return Ok(conv.clone());
+        }
+        let sources = &checked.snapshot().sources;
+        let errors: Vec<String> = checked
+            .diagnostics()
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .map(|d| format!("{}: {}", sources.describe(&d.loc), d.message))
+            .collect();
+        anyhow::bail!(
+            "centre `{centre}` of period {label} cannot be resolved:\n  {}\n(run `cpo check` for details)",
+            if errors.is_empty() {
+                "its files are incomplete".to_string()
+            } else {
+                errors.join("\n  ")
+            }
+        )
+    }
+}
+
 /// A checked repository: the findings, and what later stages consume.
 pub struct Checked<'p> {
     pub project: &'p Project,

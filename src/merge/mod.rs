@@ -15,6 +15,7 @@
 //! - `remove = ["id", ...]` drops base entries, never `required` or `locked` ones.
 
 pub mod canonical;
+pub mod write;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
