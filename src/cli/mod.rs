@@ -94,6 +94,8 @@ pub enum Command {
     Completions(lifecycle::CompletionsArgs),
     /// Print the man page
     Man,
+    /// Serve the Language Server Protocol on stdin and stdout, for editors
+    Lsp,
 }
 
 /// The outcome of a command that did not fail: exit code 0 or 1.
@@ -154,6 +156,12 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Rules(args) => rules::run(g, args),
         Command::Completions(args) => lifecycle::completions(g, args),
         Command::Man => lifecycle::man(g),
+        // LSP: exit code 0 after `shutdown` then `exit`, 1 otherwise.
+        Command::Lsp => Ok(if crate::lsp::run() {
+            Outcome::Success
+        } else {
+            Outcome::Failure
+        }),
     }
 }
 

@@ -9,6 +9,7 @@ mod check_rules;
 mod diff;
 mod formats;
 mod lifecycle;
+mod lsp;
 pub mod render;
 mod robustness;
 mod schemas;
