@@ -164,6 +164,14 @@ fn notify<N: note::Notification>(params: J, f: impl FnOnce(N::Params)) -> Result
     Ok(())
 }
 
+/// The period a scope checks, if it is one.
+fn options_period(scope: &Scope) -> Option<&str> {
+    match scope {
+        Scope::All => None,
+        Scope::Period(p) | Scope::Centre(p, _) => Some(p),
+    }
+}
+
 fn capabilities() -> ServerCapabilities {
     ServerCapabilities {
         position_encoding: Some(PositionEncodingKind::UTF16),
@@ -555,10 +563,12 @@ impl Server {
         }
     }
 
-    /// The centres that had the SIRET centre `id` has now.
-    fn twins(&self, root: &Path, period: &str, id: &str) -> Vec<String> {
+    /// The centres that share centre `id`'s SIRET, as it is now or as it
+    /// was at the last check: `duplicate-siret` may appear or go away in
+    /// their files.
+    fn twins(&self, root: &Path, period: &str, id: &str) -> BTreeSet<String> {
         let Some(known) = self.sirets.get(&(root.to_path_buf(), period.to_string())) else {
-            return Vec::new();
+            return BTreeSet::new();
         };
         let rel = layout::centre_toml(period, id);
         let text = match self.docs.values().find(|d| {
@@ -569,18 +579,20 @@ impl Server {
             Some(d) => d.text.clone(),
             None => std::fs::read_to_string(root.join(&rel)).unwrap_or_default(),
         };
-        let siret = crate::model::node::parse_toml(crate::diag::FileId(0), &text)
+        let now = crate::model::node::parse_toml(crate::diag::FileId(0), &text)
             .ok()
             .and_then(|t| {
                 t.path(&["association", "siret"])
                     .and_then(|n| n.as_str().map(str::to_string))
             });
-        let Some(siret) = siret else {
-            return Vec::new();
-        };
+        let sirets: Vec<&str> = now
+            .as_deref()
+            .into_iter()
+            .chain(known.get(id).map(String::as_str))
+            .collect();
         known
             .iter()
-            .filter(|(other, s)| **s == siret && *other != id)
+            .filter(|(other, s)| *other != id && sirets.contains(&s.as_str()))
             .map(|(other, _)| other.clone())
             .collect()
     }
@@ -590,10 +602,21 @@ impl Server {
             Scope::All => (None, None),
             Scope::Period(p) => (Some(p.clone()), None),
             Scope::Centre(p, id) => {
-                let mut set: BTreeSet<String> = self.twins(root, p, id).into_iter().collect();
+                let mut set = self.twins(root, p, id);
                 set.insert(id.clone());
                 (Some(p.clone()), Some(set))
             }
+        };
+        // The findings of every centre checked are complete.
+        let checked_centres = centres.clone().unwrap_or_default();
+        let covers = |rel: &str| {
+            scope.covers(rel)
+                || match FileKind::of(rel) {
+                    FileKind::Centre { period: p, id } | FileKind::CentreText { period: p, id } => {
+                        Some(p.as_str()) == options_period(scope) && checked_centres.contains(&id)
+                    }
+                    _ => false,
+                }
         };
         let overlay = Overlay::new(Box::new(WorkTree::new(root)), self.buffers(root));
         let tree = ScopedTree::new(Box::new(overlay), period.clone(), centres.clone());
@@ -636,7 +659,7 @@ impl Server {
             .values()
             .filter_map(|d| {
                 let p = d.place.as_ref()?;
-                (p.root == root && scope.covers(&p.rel))
+                (p.root == root && covers(&p.rel))
                     .then(|| (d.uri.clone(), d.version, p.rel.clone()))
             })
             .collect();

@@ -554,6 +554,38 @@ fn lsp_bad_messages_get_errors_and_the_server_goes_on() {
 }
 
 #[test]
+fn lsp_a_siret_taken_from_another_centre_is_reported_there_and_cleared() {
+    // Editing one centre re-checks only it, and the centres that share its
+    // SIRET: the finding lands in the other centre's file.
+    let repo = Repo::example("poitiers");
+    let root = repo.path().to_path_buf();
+    let mut client = Client::start(&root);
+    client.initialize(&root);
+    let other_rel = "periods/2022-2025/centres/bellejouanne.toml";
+    let text = repo.read(CENTRE);
+    let centre = client.open(&root.join(CENTRE), &text);
+    assert_eq!(client.diagnostics(&centre), Vec::<Value>::new());
+    let other = client.open(&root.join(other_rel), &repo.read(other_rel));
+    assert_eq!(client.diagnostics(&other), Vec::<Value>::new());
+
+    let copied = text.replacen(
+        "siret = \"32402138500020\"",
+        "siret = \"90144302800021\"",
+        1,
+    );
+    client.change(&centre, 2, &copied);
+    let diags = client.diagnostics(&other);
+    assert_eq!(rules(&diags), ["duplicate-siret"], "{diags:#?}");
+    assert_eq!(
+        diags[0]["relatedInformation"][0]["location"]["uri"], centre,
+        "{diags:#?}"
+    );
+    client.change(&centre, 3, &text);
+    assert_eq!(client.diagnostics(&other), Vec::<Value>::new());
+    assert_eq!(client.shut_down(), 0);
+}
+
+#[test]
 fn lsp_exit_without_shutdown_is_code_1() {
     let repo = Repo::example("poitiers");
     let mut client = Client::start(repo.path());
