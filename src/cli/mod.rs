@@ -90,12 +90,12 @@ pub enum Command {
     Schema(schema::SchemaArgs),
     /// List every rule with its default severity
     Rules(rules::RulesArgs),
+    /// Serve the Language Server Protocol on stdin and stdout, for editors
+    Lsp,
     /// Print shell completions
     Completions(lifecycle::CompletionsArgs),
     /// Print the man page
     Man,
-    /// Serve the Language Server Protocol on stdin and stdout, for editors
-    Lsp,
 }
 
 /// The outcome of a command that did not fail: exit code 0 or 1.
