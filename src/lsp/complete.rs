@@ -187,78 +187,73 @@ fn is_year(s: &str) -> bool {
 }
 
 fn toml(text: &str, offset: usize, schema: &J, view: Option<&View>, items: &mut Items<'_>) {
-    let Some(at) = cursor::completing(text, offset) else {
-        return;
-    };
-    match at {
-        Completing::Key { path, start } | Completing::Header { path, start } => {
-            let header = matches!(
-                cursor::completing(text, offset),
-                Some(Completing::Header { .. })
-            );
+    match cursor::completing(text, offset) {
+        Some(Completing::Key { path, start }) => {
             items.range = start..offset;
-            let p = path_of(&path);
-            let years = || view.map(View::years).unwrap_or_default();
-            match p.as_slice() {
-                ["funding"] | ["budget", _, "subsidies"] => {
-                    for (id, name) in view.map(View::funders).unwrap_or_default() {
-                        items.push(
-                            &id,
-                            quote_key(&id),
-                            CompletionItemKind::VALUE,
-                            Some(name),
-                            Some("Signataire financeur du socle (`funder = true`).".into()),
-                        );
-                    }
-                    return;
-                }
-                ["funding", _] | ["budget"] => {
-                    for y in years() {
-                        items.push(
-                            &y.to_string(),
-                            y.to_string(),
-                            CompletionItemKind::VALUE,
-                            Some("année de la période".into()),
-                            None,
-                        );
-                    }
-                    return;
-                }
-                [.., "targets"] if !header => {
-                    for y in years() {
-                        items.push(
-                            &y.to_string(),
-                            y.to_string(),
-                            CompletionItemKind::VALUE,
-                            Some("année de la période".into()),
-                            None,
-                        );
-                    }
-                    return;
-                }
-                ["budget", y, table @ ("charges" | "produits")] if is_year(y) => {
-                    let accounts = if *table == "charges" {
-                        CHARGE_ACCOUNTS
-                    } else {
-                        PRODUCT_ACCOUNTS
-                    };
-                    for (account, label) in accounts {
-                        items.push(
-                            &account.to_string(),
-                            account.to_string(),
-                            CompletionItemKind::VALUE,
-                            Some(label.to_string()),
-                            Some(format!("Compte {account} du CERFA n° 12156 : {label}.")),
-                        );
-                    }
-                    return;
-                }
-                _ => {}
+            keys(&path_of(&path), false, schema, view, items);
+        }
+        Some(Completing::Header { path, start }) => {
+            items.range = start..offset;
+            keys(&path_of(&path), true, schema, view, items);
+        }
+        Some(Completing::Value {
+            path,
+            start,
+            in_string,
+        }) => {
+            items.range = start..offset;
+            values(&path_of(&path), in_string, schema, view, items);
+        }
+        None => {}
+    }
+}
+
+/// The keys of the table at `path` (only tables, in a `[header]`).
+fn keys(path: &[&str], header: bool, schema: &J, view: Option<&View>, items: &mut Items<'_>) {
+    let years = |items: &mut Items<'_>| {
+        for y in view.map(View::years).unwrap_or_default() {
+            let y = y.to_string();
+            items.push(
+                &y,
+                y.clone(),
+                CompletionItemKind::VALUE,
+                Some("année de la période".into()),
+                None,
+            );
+        }
+    };
+    match path {
+        ["funding"] | ["budget", _, "subsidies"] => {
+            for (id, name) in view.map(View::funders).unwrap_or_default() {
+                items.push(
+                    &id,
+                    quote_key(&id),
+                    CompletionItemKind::VALUE,
+                    Some(name),
+                    Some("Signataire financeur du socle (`funder = true`).".into()),
+                );
             }
-            let Some(here) = At::path(schema, &p) else {
-                return;
+        }
+        ["funding", _] | ["budget"] => years(items),
+        [.., "targets"] if !header => years(items),
+        ["budget", y, table @ ("charges" | "produits")] if is_year(y) => {
+            let accounts = if *table == "charges" {
+                CHARGE_ACCOUNTS
+            } else {
+                PRODUCT_ACCOUNTS
             };
-            for key in here.keys() {
+            for (account, label) in accounts {
+                items.push(
+                    &account.to_string(),
+                    account.to_string(),
+                    CompletionItemKind::VALUE,
+                    Some(label.to_string()),
+                    Some(format!("Compte {account} du CERFA n° 12156 : {label}.")),
+                );
+            }
+        }
+        _ => {
+            for key in At::path(schema, path).map(At::keys).unwrap_or_default() {
                 if header && !key.is_table {
                     continue;
                 }
@@ -271,71 +266,65 @@ fn toml(text: &str, offset: usize, schema: &J, view: Option<&View>, items: &mut 
                 );
             }
         }
-        Completing::Value {
-            path,
-            start,
-            in_string,
-        } => {
-            items.range = start..offset;
-            let insert = |s: &str| {
-                if in_string {
-                    s.to_string()
-                } else {
-                    format!("{s:?}")
+    }
+}
+
+/// The values the key at `path` takes: ids of the period, or the values
+/// of its enumeration.
+fn values(path: &[&str], in_string: bool, schema: &J, view: Option<&View>, items: &mut Items<'_>) {
+    let insert = |s: &str| {
+        if in_string {
+            s.to_string()
+        } else {
+            format!("{s:?}")
+        }
+    };
+    match path {
+        [.., "objectives", "axis"] => {
+            for a in view.map(View::axes).unwrap_or_default() {
+                let mut doc = a.description.clone().unwrap_or_default();
+                if a.required {
+                    doc.push_str(
+                        "\n\nOrientation obligatoire : chaque centre y rattache au moins un objectif.",
+                    );
                 }
-            };
-            let p = path_of(&path);
-            match p.as_slice() {
-                [.., "objectives", "axis"] | ["axis"] => {
-                    for a in view.map(View::axes).unwrap_or_default() {
-                        let mut doc = a.description.clone().unwrap_or_default();
-                        if a.required {
-                            doc.push_str("\n\nOrientation obligatoire : chaque centre y rattache au moins un objectif.");
-                        }
-                        items.push(
-                            &a.id,
-                            insert(&a.id),
-                            CompletionItemKind::ENUM_MEMBER,
-                            Some(a.title.clone()),
-                            Some(doc),
-                        );
-                    }
-                    return;
-                }
-                ["previous_id"] => {
-                    if let Some((label, ids)) = view.and_then(|v| v.previous.as_ref()) {
-                        for id in ids {
-                            items.push(
-                                id,
-                                insert(id),
-                                CompletionItemKind::REFERENCE,
-                                Some(format!("centre de la période {label}")),
-                                None,
-                            );
-                        }
-                    }
-                    return;
-                }
-                ["remove"] => {
-                    if let Some(base) = view.and_then(View::base) {
-                        for (array, id) in removable(&base.tree) {
-                            items.push(
-                                &id,
-                                insert(&id),
-                                CompletionItemKind::REFERENCE,
-                                Some(format!("entrée de `{array}` du socle")),
-                                None,
-                            );
-                        }
-                    }
-                    return;
-                }
-                _ => {}
+                items.push(
+                    &a.id,
+                    insert(&a.id),
+                    CompletionItemKind::ENUM_MEMBER,
+                    Some(a.title.clone()),
+                    Some(doc),
+                );
             }
-            let Some(here) = At::path(schema, &p) else {
-                return;
-            };
-            for (value, description) in here.values() {
+        }
+        ["previous_id"] => {
+            if let Some((label, ids)) = view.and_then(|v| v.previous.as_ref()) {
+                for id in ids {
+                    items.push(
+                        id,
+                        insert(id),
+                        CompletionItemKind::REFERENCE,
+                        Some(format!("centre de la période {label}")),
+                        None,
+                    );
+                }
+            }
+        }
+        ["remove"] => {
+            if let Some(base) = view.and_then(View::base) {
+                for (array, id) in removable(&base.tree) {
+                    items.push(
+                        &id,
+                        insert(&id),
+                        CompletionItemKind::REFERENCE,
+                        Some(format!("entrée de `{array}` du socle")),
+                        None,
+                    );
+                }
+            }
+        }
+        _ => {
+            for (value, description) in At::path(schema, path).map(At::values).unwrap_or_default() {
                 items.push(
                     value,
                     insert(value),

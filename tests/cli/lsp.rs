@@ -585,6 +585,92 @@ fn lsp_a_siret_taken_from_another_centre_is_reported_there_and_cleared() {
     assert_eq!(client.shut_down(), 0);
 }
 
+/// The labels of a completion answer.
+fn labels(items: &Value) -> Vec<String> {
+    items
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn lsp_completes_keys_values_and_funders_and_finds_signatories() {
+    let repo = Repo::example("poitiers");
+    let root = repo.path().to_path_buf();
+    let mut client = Client::start(&root);
+    client.initialize(&root);
+    let text = repo
+        .read(CENTRE)
+        .replacen("kind = \"centre-social\"", "kind = \"\"", 1)
+        .replacen("[funding]\n", "[funding]\n\n", 1)
+        .replacen("[association]\n", "[association]\n\n", 1);
+    let centre = client.open(&root.join(CENTRE), &text);
+    client.diagnostics(&centre);
+    let complete = |client: &mut Client, at: usize| {
+        client.ok(
+            "textDocument/completion",
+            json!({ "textDocument": { "uri": centre }, "position": position(&text, at) }),
+        )
+    };
+    // A key of [association], with its French description.
+    let items = complete(&mut client, text.find("[association]\n").unwrap() + 14);
+    let siret = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["label"] == "siret")
+        .unwrap_or_else(|| panic!("{items:#}"));
+    assert!(
+        siret["documentation"]["value"]
+            .as_str()
+            .unwrap()
+            .contains("SIRET"),
+        "{siret:#}"
+    );
+    // The values of an enumeration.
+    let items = complete(&mut client, text.find("kind = \"").unwrap() + 8);
+    assert_eq!(
+        labels(&items),
+        [
+            "maison-de-quartier",
+            "centre-social",
+            "espace-de-vie-sociale",
+            "association"
+        ]
+    );
+    // Funders in [funding].
+    let items = complete(&mut client, text.find("[funding]\n").unwrap() + 10);
+    assert_eq!(labels(&items), ["ville", "caf"]);
+    // A funder's line leads to its signatory.
+    let at = text.find("\ncaf   = {").unwrap() + 2;
+    let def = client.ok(
+        "textDocument/definition",
+        json!({ "textDocument": { "uri": centre }, "position": position(&text, at) }),
+    );
+    let base = repo.read(BASE);
+    assert_eq!(def["uri"], uri(&root.join(BASE)));
+    assert_eq!(def["range"], range_of(&base, "id = \"caf\"", None));
+    // A filter of base.md, explained.
+    let base_md = "periods/2022-2025/base.md";
+    let md = repo.read(base_md);
+    let doc = client.open(&root.join(base_md), &md);
+    let at = md.find("| date_fr").unwrap() + 3;
+    let hover = client.ok(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": doc }, "position": position(&md, at) }),
+    );
+    assert!(
+        hover["contents"]["value"]
+            .as_str()
+            .unwrap()
+            .contains("5 décembre 2016"),
+        "{hover:#}"
+    );
+    assert_eq!(client.shut_down(), 0);
+}
+
 #[test]
 fn lsp_exit_without_shutdown_is_code_1() {
     let repo = Repo::example("poitiers");
