@@ -91,6 +91,8 @@ pub enum Command {
     Schema(schema::SchemaArgs),
     /// List every rule with its default severity
     Rules(rules::RulesArgs),
+    /// Serve the Language Server Protocol on stdin and stdout, for editors
+    Lsp,
     /// Print shell completions
     Completions(lifecycle::CompletionsArgs),
     /// Print the man page
@@ -155,6 +157,12 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Rules(args) => rules::run(g, args),
         Command::Completions(args) => lifecycle::completions(g, args),
         Command::Man => lifecycle::man(g),
+        // LSP: exit code 0 after `shutdown` then `exit`, 1 otherwise.
+        Command::Lsp => Ok(if crate::lsp::run() {
+            Outcome::Success
+        } else {
+            Outcome::Failure
+        }),
     }
 }
 

@@ -12,6 +12,7 @@ mod export;
 mod formats;
 mod integrity;
 mod lifecycle;
+mod lsp;
 pub mod render;
 mod robustness;
 mod schemas;
