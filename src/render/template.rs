@@ -417,28 +417,24 @@ impl BaseTemplate {
         let ctx = tera::Context::from_serialize(context)
             .map_err(|e| TemplateError::new(format!("the template context: {e}")))?;
         let tera = Arc::clone(&self.tera);
-        let (send, receive) = std::sync::mpsc::channel();
-        let spawned = std::thread::Builder::new()
-            .name("cpo-template".into())
-            .spawn(move || {
-                let started = Instant::now();
-                let mut out = Bounded {
-                    bytes: Vec::new(),
-                    started,
-                };
-                let result = tera.render_to(BASE_TEMPLATE, &ctx, &mut out);
-                let _ = send.send(result.map(|_| out.bytes));
-            });
-        if let Err(e) = spawned {
-            return Err(TemplateError::new(format!("cannot start rendering: {e}")));
-        }
-        match receive.recv_timeout(MAX_TIME) {
+        let result = with_deadline(MAX_TIME, move || {
+            let mut out = Bounded {
+                bytes: Vec::new(),
+                started: Instant::now(),
+            };
+            tera.render_to(BASE_TEMPLATE, &ctx, &mut out)
+                .map(|_| out.bytes)
+        });
+        match result {
             Ok(Ok(bytes)) => String::from_utf8(bytes)
                 .map_err(|_| TemplateError::new("base.md produced text that is not UTF-8")),
             Ok(Err(e)) => Err(self.first_error(&e)),
-            Err(_) => Err(TemplateError::new(format!(
+            Err(Deadline::Passed) => Err(TemplateError::new(format!(
                 "rendering base.md took more than {} s and was stopped (a loop without end?)",
                 MAX_TIME.as_secs()
+            ))),
+            Err(Deadline::Failed(why)) => Err(TemplateError::new(format!(
+                "rendering base.md failed: {why}"
             ))),
         }
     }
@@ -453,6 +449,84 @@ impl BaseTemplate {
             .pop()
             .unwrap_or_else(|| TemplateError::new(e.to_string()))
     }
+}
+
+/// Why [`with_deadline`] has no result.
+#[derive(Debug)]
+pub enum Deadline {
+    /// The job was still running when the time was up; it is abandoned.
+    Passed,
+    /// The job could not run, or panicked.
+    Failed(String),
+}
+
+/// A job for a template worker.
+type Task = Box<dyn FnOnce() + Send + 'static>;
+
+thread_local! {
+    /// This thread's template worker: a thread that runs template jobs one
+    /// after the other, so that a job can be abandoned when it overruns
+    /// (Tera cannot be interrupted) without spawning a thread per
+    /// rendering — which cost four times the rendering itself.
+    static WORKER: std::cell::RefCell<Option<std::sync::mpsc::Sender<Task>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+fn spawn_worker() -> Result<std::sync::mpsc::Sender<Task>, Deadline> {
+    let (send, receive) = std::sync::mpsc::channel::<Task>();
+    std::thread::Builder::new()
+        .name("cpo-template".into())
+        .stack_size(16 << 20)
+        .spawn(move || {
+            for task in receive {
+                // A panicking job drops its result sender: the caller sees
+                // it, and the worker lives on.
+                let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(task));
+            }
+        })
+        .map_err(|e| Deadline::Failed(format!("cannot start a template worker: {e}")))?;
+    Ok(send)
+}
+
+/// Run `job` on this thread's template worker and wait for it at most
+/// `limit`. A job still running then is abandoned with its worker (the next
+/// job gets a new one).
+pub fn with_deadline<T: Send + 'static>(
+    limit: Duration,
+    job: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, Deadline> {
+    let (send, receive) = std::sync::mpsc::channel();
+    let mut task: Task = Box::new(move || {
+        let _ = send.send(job());
+    });
+    WORKER.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        let mut worker = match slot.take() {
+            Some(w) => w,
+            None => spawn_worker()?,
+        };
+        // A worker that is gone is replaced once.
+        if let Err(std::sync::mpsc::SendError(back)) = worker.send(task) {
+            task = back;
+            worker = spawn_worker()?;
+            worker
+                .send(task)
+                .map_err(|_| Deadline::Failed("the template worker stopped".into()))?;
+        }
+        match receive.recv_timeout(limit) {
+            Ok(value) => {
+                *slot = Some(worker);
+                Ok(value)
+            }
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => Err(Deadline::Passed),
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+                *slot = Some(worker);
+                Err(Deadline::Failed(
+                    "the template panicked (a bug of cpo)".into(),
+                ))
+            }
+        }
+    })
 }
 
 /// The output of one rendering, refusing to grow past [`MAX_OUTPUT`] or to
