@@ -318,6 +318,26 @@ fn make(
     })
 }
 
+/// The threads documents are made on. typst's layout recurses deeply
+/// (tables in blocks in grids): the 2 MiB stacks of ordinary threads
+/// overflow on long conventions, so these threads have 64 MiB (address
+/// space, touched only as deep as a layout goes).
+/// When the pool cannot be made, rayon's global pool does the work.
+fn in_pool<R: Send>(work: impl FnOnce() -> R + Send) -> R {
+    static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
+    let pool = POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .thread_name(|i| format!("cpo-render-{i}"))
+            .stack_size(64 << 20)
+            .build()
+            .ok()
+    });
+    match pool {
+        Some(pool) => pool.install(work),
+        None => work(),
+    }
+}
+
 /// Render a period's conventions into `OUT/PERIOD/`, with its index. Fails
 /// (exit 2) only when nothing can be rendered at all (no such period,
 /// templates that do not compile); a convention refused or failing is
@@ -376,24 +396,25 @@ pub fn render_period(checked: &Checked<'_>, options: &Options) -> Result<Outcome
         }
     }
 
-    let results: Vec<(String, Result<Made, String>)> = jobs
-        .par_iter()
-        .map(|(conv, nonconforming)| {
-            let made = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                make(
-                    checked,
-                    &theme,
-                    template,
-                    conv,
-                    options,
-                    *nonconforming,
-                    &cache,
-                )
-            }))
-            .unwrap_or_else(|_| Err("rendering panicked (a bug of cpo)".to_string()));
-            (conv.id.clone(), made)
-        })
-        .collect();
+    let results: Vec<(String, Result<Made, String>)> = in_pool(|| {
+        jobs.par_iter()
+            .map(|(conv, nonconforming)| {
+                let made = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    make(
+                        checked,
+                        &theme,
+                        template,
+                        conv,
+                        options,
+                        *nonconforming,
+                        &cache,
+                    )
+                }))
+                .unwrap_or_else(|_| Err("rendering panicked (a bug of cpo)".to_string()));
+                (conv.id.clone(), made)
+            })
+            .collect()
+    });
 
     let mut rendered = Vec::new();
     let mut written = Vec::new();
