@@ -500,3 +500,63 @@ fn a_template_override_changes_the_page_and_its_errors_are_located() {
     assert!(run.stdout.contains("error[template]"), "{}", run.stdout);
     repo.cpo(&["render", "--format", "html"]).code(2);
 }
+
+/// `cpo build` after editing one centre rewrites that convention's files
+/// (and the comparison report, which shows the edit), nothing else: the
+/// other conventions' files keep their inode (files are replaced by
+/// rename, so a rewritten file always gets a new one).
+#[cfg(unix)]
+#[test]
+fn build_after_one_edit_rewrites_only_that_convention() {
+    use std::collections::BTreeMap;
+    use std::os::unix::fs::MetadataExt;
+    let repo = Repo::example("poitiers");
+    let inodes = |repo: &Repo| -> BTreeMap<String, u64> {
+        walkdir::WalkDir::new(repo.file("dist"))
+            .into_iter()
+            .map(Result::unwrap)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                let rel = e.path().strip_prefix(repo.path()).unwrap();
+                (rel.display().to_string(), e.metadata().unwrap().ino())
+            })
+            .collect()
+    };
+    repo.cpo(&["build"]).code(0);
+    let before = inodes(&repo);
+    assert!(before.len() > 20, "{before:?}");
+    repo.append(
+        "periods/2022-2025/centres/couronneries.md",
+        "\nUn paragraphe ajouté au projet.\n",
+    );
+    repo.cpo(&["build"]).code(0);
+    let after = inodes(&repo);
+    let rewritten: Vec<&str> = after
+        .iter()
+        .filter(|(f, ino)| before.get(*f) != Some(ino))
+        .map(|(f, _)| f.as_str())
+        .collect();
+    let mut expected = vec![
+        "dist/2022-2025/.cpo-cache",
+        "dist/2022-2025/comparaison-2018-2021.html",
+        "dist/2022-2025/couronneries.html",
+        "dist/2022-2025/couronneries.md",
+    ];
+    if cfg!(feature = "pdf") {
+        expected.push("dist/2022-2025/couronneries.pdf");
+    }
+    assert_eq!(rewritten, expected);
+    // And a build with nothing changed rewrites nothing but the cache.
+    let again = inodes(&repo);
+    repo.cpo(&["build"]).code(0);
+    let after = inodes(&repo);
+    let rewritten: Vec<&str> = after
+        .iter()
+        .filter(|(f, ino)| again.get(*f) != Some(ino))
+        .map(|(f, _)| f.as_str())
+        .collect();
+    assert!(
+        rewritten.iter().all(|f| f.ends_with(".cpo-cache")),
+        "{rewritten:?}"
+    );
+}
