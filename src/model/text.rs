@@ -139,9 +139,11 @@ pub fn parse_generated(source: &str) -> Text {
 
 /// `---\n...\n---\n` at the very start: (yaml, its offset, offset after the closing line).
 fn split_front_matter(source: &str) -> Option<(&str, usize, usize)> {
-    let rest = source
+    // A byte order mark (Windows editors write one) may come first.
+    let text = source.strip_prefix('\u{feff}').unwrap_or(source);
+    let rest = text
         .strip_prefix("---\n")
-        .or_else(|| source.strip_prefix("---\r\n"))?;
+        .or_else(|| text.strip_prefix("---\r\n"))?;
     let start = source.len() - rest.len();
     let mut offset = start;
     for line in rest.split_inclusive('\n') {
@@ -368,6 +370,20 @@ mod tests {
         parse(FileId(0), "---\ntitel: x\n---\n", true, &mut diags);
         assert_eq!(diags.len(), 1);
         assert!(diags[0].message.contains("titel"), "{}", diags[0].message);
+    }
+
+    #[test]
+    fn front_matter_after_a_byte_order_mark() {
+        let mut diags = vec![];
+        for src in [
+            format!("\u{feff}{CENTRE}"),
+            format!("\u{feff}{}", CENTRE.replace('\n', "\r\n")),
+        ] {
+            let t = parse(FileId(0), &src, true, &mut diags);
+            assert!(diags.is_empty(), "{diags:?}");
+            assert_eq!(t.title.as_deref(), Some("Projet de Beaulieu"));
+            assert_eq!(t.sections[0].id, "diagnostic");
+        }
     }
 
     #[test]
