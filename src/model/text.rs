@@ -141,12 +141,17 @@ pub fn parse_generated(source: &str) -> Text {
 fn split_front_matter(source: &str) -> Option<(&str, usize, usize)> {
     // A byte order mark (Windows editors write one) may come first.
     let text = source.strip_prefix('\u{feff}').unwrap_or(source);
-    let rest = text
-        .strip_prefix("---\n")
-        .or_else(|| text.strip_prefix("---\r\n"))?;
+    let (rest, newline) = if let Some(rest) = text.strip_prefix("---\n") {
+        (rest, '\n')
+    } else if let Some(rest) = text.strip_prefix("---\r\n") {
+        (rest, '\n')
+    } else {
+        // Lines ended by a lone `\r` (old Mac files), as CommonMark allows.
+        (text.strip_prefix("---\r")?, '\r')
+    };
     let start = source.len() - rest.len();
     let mut offset = start;
-    for line in rest.split_inclusive('\n') {
+    for line in rest.split_inclusive(newline) {
         if line.trim_end() == "---" {
             return Some((&source[start..offset], start, offset + line.len()));
         }
@@ -225,8 +230,17 @@ pub(crate) fn options() -> Options<'static> {
 
 /// Find the top-level H2 headings, raw HTML and links of a Markdown text.
 fn scan(text: &str) -> Structure {
+    // Lines as CommonMark counts them (comrak's positions): ended by
+    // `\n`, `\r\n` or a lone `\r`.
+    let bytes = text.as_bytes();
     let mut line_starts = vec![0];
-    line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+    line_starts.extend(
+        (0..bytes.len())
+            .filter(|&i| {
+                bytes[i] == b'\n' || (bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n'))
+            })
+            .map(|i| i + 1),
+    );
     let offset = |line: usize, col: usize| -> usize {
         let start = line_starts
             .get(line.saturating_sub(1))
@@ -384,6 +398,16 @@ mod tests {
             assert_eq!(t.title.as_deref(), Some("Projet de Beaulieu"));
             assert_eq!(t.sections[0].id, "diagnostic");
         }
+    }
+
+    #[test]
+    fn lone_carriage_returns_end_lines() {
+        let mut diags = vec![];
+        let t = parse(FileId(0), &CENTRE.replace('\n', "\r"), true, &mut diags);
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(t.title.as_deref(), Some("Projet de Beaulieu"));
+        let ids: Vec<_> = t.sections.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(ids, ["diagnostic", "plan-action", "partenariats"]);
     }
 
     #[test]
