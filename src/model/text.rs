@@ -79,7 +79,15 @@ pub fn parse(file: FileId, source: &str, front_matter: bool, diags: &mut Vec<Dia
                     .map(|l| yaml_start + offset_of(yaml, l.line() as usize, l.column() as usize))
                     .unwrap_or(0);
                 let message = e.to_string();
-                let message = message.lines().next().unwrap_or("invalid YAML").to_string();
+                let message = message.lines().next().unwrap_or("invalid YAML");
+                // The finding is placed in the file: drop the parser's own
+                // `error: line 1 column 8: `, counted in the YAML alone.
+                let message = message.strip_prefix("error: ").unwrap_or(message);
+                let message = match message.split_once(": ") {
+                    Some((at, rest)) if at.starts_with("line ") && at.contains(" column ") => rest,
+                    _ => message,
+                }
+                .to_string();
                 diags.push(
                     Diagnostic::new(Rule::FrontMatter, Loc::new(file, offset..offset), message)
                         .with_help("the front matter accepts one key: `title`"),
@@ -378,6 +386,7 @@ mod tests {
         let t = parse(FileId(0), src, true, &mut diags);
         assert_eq!(diags.len(), 1);
         assert_eq!(diags[0].rule, Rule::FrontMatter);
+        assert!(!diags[0].message.contains("line 1"), "{}", diags[0].message);
         assert_eq!(t.sections.len(), 1);
 
         let mut diags = vec![];
