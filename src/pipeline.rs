@@ -280,26 +280,22 @@ pub fn check_output_dir(root: &Path, dir: &Path) -> Result<()> {
         } else {
             std::env::current_dir().unwrap_or_default().join(p)
         };
-        // Resolve what exists (symbolic links), keep the rest as written.
-        let mut existing = abs.clone();
-        let mut rest = Vec::new();
-        while !existing.exists() {
-            match (existing.file_name(), existing.parent()) {
-                (Some(name), Some(parent)) => {
-                    rest.push(name.to_os_string());
-                    existing = parent.to_path_buf();
-                }
-                _ => break,
-            }
-        }
-        let mut out = existing.canonicalize().unwrap_or(existing);
-        for name in rest.into_iter().rev() {
-            match name.to_str() {
-                Some("..") => {
+        // Follow the path as the system will when it creates the folder:
+        // each existing part resolved (symbolic links), `..` going up from
+        // there, the rest as written (`dist/../periods` is `periods`).
+        let mut out = PathBuf::new();
+        for part in abs.components() {
+            match part {
+                std::path::Component::ParentDir => {
                     out.pop();
                 }
-                Some(".") => {}
-                _ => out.push(name),
+                std::path::Component::CurDir => {}
+                other => {
+                    out.push(other);
+                    if let Ok(real) = out.canonicalize() {
+                        out = real;
+                    }
+                }
             }
         }
         out

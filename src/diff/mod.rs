@@ -13,13 +13,14 @@ pub mod side;
 pub mod text;
 pub mod write;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use rust_decimal::Decimal;
 use serde::Serialize;
 use serde_json::Value;
 
 use crate::merge::Convention;
+use crate::model::text::Section;
 use crate::model::{Amount, Year};
 use side::Side;
 use text::{Move, Run, Texts, find_moves, has_changes, moved_items, word_runs};
@@ -341,6 +342,16 @@ pub fn compare(from: &Side, to: &Side) -> Report {
 fn compare_base(from: &Side, to: &Side) -> BaseReport {
     let fa = &from.articles;
     let ta = &to.articles;
+    // Positions by id (the first of an id): base.md may have thousands of
+    // articles, each looked up once.
+    let positions = |articles: &[side::Article]| {
+        let mut map: HashMap<String, usize> = HashMap::new();
+        for (i, a) in articles.iter().enumerate() {
+            map.entry(a.id.clone()).or_insert(i);
+        }
+        map
+    };
+    let (fa_pos, ta_pos) = (positions(fa), positions(ta));
     let texts: Vec<Texts<'_>> = ids_in_order(
         fa.iter().map(|a| a.id.as_str()),
         ta.iter().map(|a| a.id.as_str()),
@@ -348,29 +359,37 @@ fn compare_base(from: &Side, to: &Side) -> BaseReport {
     .into_iter()
     .map(|id| Texts {
         id,
-        from: fa.iter().find(|a| a.id == id).map(|a| a.body.as_str()),
-        to: ta.iter().find(|a| a.id == id).map(|a| a.body.as_str()),
+        from: fa_pos.get(id).map(|&i| fa[i].body.as_str()),
+        to: ta_pos.get(id).map(|&i| ta[i].body.as_str()),
     })
     .collect();
     let (moves, remaining) = find_moves(&texts);
+    let moved_ids: HashSet<&str> = moves
+        .iter()
+        .flat_map(|m| [m.from.as_str(), m.to.as_str()])
+        .collect();
 
     // Matched articles in new order, with their old positions: the ones out
     // of order moved; the others may only have been renumbered.
     let matched_new: Vec<&str> = ta
         .iter()
-        .filter(|a| fa.iter().any(|f| f.id == a.id))
+        .filter(|a| fa_pos.contains_key(&a.id))
         .map(|a| a.id.as_str())
         .collect();
+    let mut matched_index: HashMap<&str, usize> = HashMap::new();
+    for (i, id) in matched_new.iter().enumerate() {
+        matched_index.entry(id).or_insert(i);
+    }
     let old_positions: Vec<usize> = matched_new
         .iter()
-        .map(|id| fa.iter().position(|f| f.id == *id).unwrap_or(0))
+        .map(|id| fa_pos.get(*id).copied().unwrap_or(0))
         .collect();
     let moved = moved_items(&old_positions);
 
     let mut articles = Vec::new();
     for (t, (rest_from, rest_to)) in texts.iter().zip(&remaining) {
-        let f = fa.iter().position(|a| a.id == t.id);
-        let n = ta.iter().position(|a| a.id == t.id);
+        let f = fa_pos.get(t.id).copied();
+        let n = ta_pos.get(t.id).copied();
         let fart = f.map(|i| &fa[i]);
         let tart = n.map(|i| &ta[i]);
         let title_changed = fart.map(|a| &a.title) != tart.map(|a| &a.title);
@@ -378,7 +397,7 @@ fn compare_base(from: &Side, to: &Side) -> BaseReport {
             (Some(_), Some(_)) => word_runs(rest_from, rest_to),
             _ => Vec::new(),
         };
-        let moved_para = moves.iter().any(|m| m.from == t.id || m.to == t.id);
+        let moved_para = moved_ids.contains(t.id);
         let modified = fart.is_some()
             && tart.is_some()
             && (title_changed || has_changes(&changes) || moved_para);
@@ -386,7 +405,7 @@ fn compare_base(from: &Side, to: &Side) -> BaseReport {
             (None, Some(_)) => Status::Added,
             (Some(_), None) => Status::Removed,
             (Some(fi), Some(_)) => {
-                let idx = matched_new.iter().position(|id| *id == t.id).unwrap_or(0);
+                let idx = matched_index.get(t.id).copied().unwrap_or(0);
                 if moved[idx] {
                     Status::Moved
                 } else if modified {
@@ -441,14 +460,25 @@ fn compare_base(from: &Side, to: &Side) -> BaseReport {
     }
 }
 
+/// Sections by id, the first of an id (as `Text::section`): a centre may
+/// have thousands, looked up once each.
+fn sections_by_id(sections: &[Section]) -> HashMap<&str, &Section> {
+    let mut map = HashMap::new();
+    for s in sections {
+        map.entry(s.id.as_str()).or_insert(s);
+    }
+    map
+}
+
 /// Ids of both lists, new order first, then ids only in the old list.
 fn ids_in_order<'a>(
     from: impl Iterator<Item = &'a str>,
     to: impl Iterator<Item = &'a str>,
 ) -> Vec<&'a str> {
-    let mut ids: Vec<&str> = to.collect();
-    for id in from {
-        if !ids.contains(&id) {
+    let mut ids: Vec<&str> = Vec::new();
+    let mut seen = HashSet::new();
+    for id in to.chain(from) {
+        if seen.insert(id) {
             ids.push(id);
         }
     }
@@ -635,12 +665,13 @@ fn compare_centre(
         fs.iter().map(|s| s.id.as_str()),
         ts.iter().map(|s| s.id.as_str()),
     );
+    let (fs_by_id, ts_by_id) = (sections_by_id(fs), sections_by_id(ts));
     let texts: Vec<Texts<'_>> = ids
         .iter()
         .map(|id| Texts {
             id,
-            from: fs.iter().find(|s| s.id == *id).map(|s| s.body.as_str()),
-            to: ts.iter().find(|s| s.id == *id).map(|s| s.body.as_str()),
+            from: fs_by_id.get(id).map(|s| s.body.as_str()),
+            to: ts_by_id.get(id).map(|s| s.body.as_str()),
         })
         .collect();
     let (moves, remaining) = if from.is_some() && to.is_some() {
@@ -654,16 +685,20 @@ fn compare_centre(
                 .collect(),
         )
     };
+    let moved_ids: HashSet<&str> = moves
+        .iter()
+        .flat_map(|m| [m.from.as_str(), m.to.as_str()])
+        .collect();
     let mut sections = Vec::new();
     for (t, (rf, rt)) in texts.iter().zip(&remaining) {
-        let a = fs.iter().find(|s| s.id == t.id);
-        let b = ts.iter().find(|s| s.id == t.id);
+        let a = fs_by_id.get(t.id).copied();
+        let b = ts_by_id.get(t.id).copied();
         let changes = if a.is_some() && b.is_some() {
             word_runs(rf, rt)
         } else {
             Vec::new()
         };
-        let moved = moves.iter().any(|m| m.from == t.id || m.to == t.id);
+        let moved = moved_ids.contains(t.id);
         let status = match (a, b) {
             (None, Some(_)) => Status::Added,
             (Some(_), None) => Status::Removed,

@@ -10,12 +10,18 @@
 //! similar words (a ratio of at least [`MOVE_SIMILARITY`]) is one move, with
 //! its own word changes, not a deletion plus an insertion.
 
+use std::collections::{HashMap, HashSet};
+
 use serde::Serialize;
 use similar::{Algorithm, ChangeTag, TextDiff};
 
 /// Word similarity from which a deleted and an inserted paragraph of two
 /// different texts are taken for the same paragraph, moved.
 pub const MOVE_SIMILARITY: f32 = 0.6;
+
+/// How many (deleted, inserted) paragraph pairs are compared word by word
+/// in search of moves; beyond, only paragraphs moved unchanged are found.
+const MAX_MOVE_PAIRS: usize = 20_000;
 
 /// One run of a text difference.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -189,17 +195,36 @@ pub fn find_moves(texts: &[Texts<'_>]) -> (Vec<Move>, Vec<(String, String)>) {
         split.push((from, to));
     }
     // Pair each deleted paragraph with the most similar inserted one of
-    // another text, best pairs first.
+    // another text, best pairs first. Comparing every pair is quadratic:
+    // past MAX_MOVE_PAIRS (a text rewritten wholesale, thousands of
+    // sections), only paragraphs moved unchanged are found, through a map,
+    // a few candidates each.
     let mut candidates: Vec<(f32, usize, usize)> = Vec::new();
-    for (d, dp) in deleted.iter().enumerate() {
+    if deleted.len().saturating_mul(inserted.len()) <= MAX_MOVE_PAIRS {
+        for (d, dp) in deleted.iter().enumerate() {
+            for (n, np) in inserted.iter().enumerate() {
+                if dp.text_index == np.text_index {
+                    continue;
+                }
+                let s = similarity(&dp.para, &np.para);
+                if s >= MOVE_SIMILARITY {
+                    candidates.push((s, d, n));
+                }
+            }
+        }
+    } else {
+        let mut same_text: HashMap<&str, Vec<usize>> = HashMap::new();
         for (n, np) in inserted.iter().enumerate() {
-            if dp.text_index == np.text_index {
-                continue;
-            }
-            let s = similarity(&dp.para, &np.para);
-            if s >= MOVE_SIMILARITY {
-                candidates.push((s, d, n));
-            }
+            same_text.entry(np.para.as_str()).or_default().push(n);
+        }
+        for (d, dp) in deleted.iter().enumerate() {
+            let others = same_text
+                .get(dp.para.as_str())
+                .into_iter()
+                .flatten()
+                .filter(|&&n| inserted[n].text_index != dp.text_index)
+                .take(4);
+            candidates.extend(others.map(|&n| (1.0, d, n)));
         }
     }
     candidates.sort_by(|a, b| b.0.total_cmp(&a.0));
@@ -219,22 +244,25 @@ pub fn find_moves(texts: &[Texts<'_>]) -> (Vec<Move>, Vec<(String, String)>) {
         });
     }
     // Bodies without the moved paragraphs.
+    fn taken(list: &[Para]) -> HashSet<(usize, &str)> {
+        list.iter()
+            .filter(|x| x.taken)
+            .map(|x| (x.text_index, x.para.as_str()))
+            .collect()
+    }
+    let (taken_deleted, taken_inserted) = (taken(&deleted), taken(&inserted));
     let remaining = split
         .into_iter()
         .enumerate()
         .map(|(i, (from, to))| {
-            let keep = |paras: Vec<String>, list: &[Para]| {
+            let keep = |paras: Vec<String>, taken: &HashSet<(usize, &str)>| {
                 paras
                     .into_iter()
-                    .filter(|p| {
-                        !list
-                            .iter()
-                            .any(|x| x.taken && x.text_index == i && x.para == *p)
-                    })
+                    .filter(|p| !taken.contains(&(i, p.as_str())))
                     .collect::<Vec<_>>()
                     .join("\n\n")
             };
-            (keep(from, &deleted), keep(to, &inserted))
+            (keep(from, &taken_deleted), keep(to, &taken_inserted))
         })
         .collect();
     moves.sort_by(|a, b| (&a.from, &a.to).cmp(&(&b.from, &b.to)));
@@ -247,6 +275,9 @@ pub fn find_moves(texts: &[Texts<'_>]) -> (Vec<Move>, Vec<(String, String)>) {
 pub fn moved_items(old_positions_in_new_order: &[usize]) -> Vec<bool> {
     let n = old_positions_in_new_order.len();
     let a = old_positions_in_new_order;
+    if n > QUADRATIC_ITEMS {
+        return moved_items_many(a);
+    }
     // O(n²) LIS: a convention has tens of articles.
     let mut len = vec![1usize; n];
     let mut prev = vec![usize::MAX; n];
@@ -271,9 +302,59 @@ pub fn moved_items(old_positions_in_new_order: &[usize]) -> Vec<bool> {
     moved
 }
 
+/// Up to how many items [`moved_items`] runs its quadratic search.
+const QUADRATIC_ITEMS: usize = 2_000;
+
+/// [`moved_items`] for thousands of items (a hostile base.md): a longest
+/// increasing subsequence in O(n log n) (patience sorting); where several
+/// exist, it may keep another one than the quadratic search.
+fn moved_items_many(a: &[usize]) -> Vec<bool> {
+    let n = a.len();
+    let mut prev = vec![usize::MAX; n];
+    // tails[k]: the item ending the best increasing run of length k + 1.
+    let mut tails: Vec<usize> = Vec::new();
+    for i in 0..n {
+        let k = tails.partition_point(|&t| a[t] < a[i]);
+        if k > 0 {
+            prev[i] = tails[k - 1];
+        }
+        if k == tails.len() {
+            tails.push(i);
+        } else {
+            tails[k] = i;
+        }
+    }
+    let mut moved = vec![true; n];
+    let mut at = tails.last().copied();
+    while let Some(i) = at {
+        moved[i] = false;
+        at = (prev[i] != usize::MAX).then_some(prev[i]);
+    }
+    moved
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn moved_items_of_many_is_an_increasing_run() {
+        let mut a: Vec<usize> = (0..10_000).collect();
+        a.swap(10, 9_000);
+        let moved = moved_items(&a);
+        assert_eq!(moved.iter().filter(|m| **m).count(), 2);
+        let kept: Vec<usize> = a
+            .iter()
+            .zip(&moved)
+            .filter(|(_, m)| !**m)
+            .map(|(x, _)| *x)
+            .collect();
+        assert!(kept.windows(2).all(|w| w[0] < w[1]));
+        assert_eq!(
+            moved_items_many(&[0, 1, 4, 2, 3]),
+            [false, false, true, false, false]
+        );
+    }
 
     #[test]
     fn runs_merge_adjacent_changes() {

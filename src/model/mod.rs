@@ -126,6 +126,15 @@ impl Snapshot {
             diagnostics: Vec::new(),
         };
         let config_file = loader.read_text(CONFIG_FILE, true)?;
+        // A folder cpo lists that is a link out of the repository (or a
+        // special file) is not listed, and said so.
+        for entry in tree.list("")? {
+            if entry.kind == EntryKind::Other
+                && [PERIODS_DIR, TEMPLATES_DIR].contains(&entry.name.as_str())
+            {
+                loader.refuse_entry(&entry.name);
+            }
+        }
         let mut plans = Vec::new();
         for entry in tree.list(PERIODS_DIR)? {
             match entry.kind {
@@ -538,6 +547,14 @@ impl Loader<'_> {
         }
 
         let centres_dir = layout::centres_dir(label);
+        if self
+            .tree
+            .list(&dir)?
+            .iter()
+            .any(|e| e.name == layout::CENTRES_DIR && e.kind == EntryKind::Other)
+        {
+            self.refuse_entry(&centres_dir);
+        }
         let mut stems: Vec<String> = Vec::new();
         for entry in self.tree.list(&centres_dir)? {
             let Some(stem) = entry

@@ -14,12 +14,14 @@
 //!   line, so error lines still point into the file.
 //!
 //! Rendering is bounded: at most [`MAX_OUTPUT`] bytes and [`MAX_TIME`], so a
-//! template that loops without end is stopped with a `template` finding.
+//! template that loops without end is stopped with a `template` finding
+//! (see [`BoundedTera`], which the page templates use too).
 //! Errors are located in base.md at Tera's own line and column.
 
 use std::io::Write;
 use std::ops::Range;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use rust_decimal::Decimal;
@@ -385,9 +387,88 @@ fn tag_nesting_error(source: &str) -> Option<TemplateError> {
     None
 }
 
+/// Why a bounded rendering stopped.
+#[derive(Debug)]
+pub enum Stopped {
+    /// Tera's own error.
+    Tera(tera::Error),
+    /// The output grew past its budget.
+    TooLarge,
+    /// The rendering ran past [`MAX_TIME`], or an earlier one of the same
+    /// templates did.
+    TooLong,
+    /// Anything else (output that is not UTF-8, no thread to render on).
+    Other(String),
+}
+
+/// Tera templates rendered within an output budget and [`MAX_TIME`], on a
+/// template worker thread ([`with_deadline`]). Tera cannot be interrupted: a
+/// rendering still running after the time budget is abandoned, and from
+/// then on these templates render nothing more, since every later
+/// rendering would run as long again (a looping base.md would cost its
+/// budget once per centre, and its abandoned threads would keep the cores
+/// busy).
+pub struct BoundedTera {
+    tera: Arc<Tera>,
+    max_output: usize,
+    /// Shared by the instances of one set of templates (HTML and Markdown
+    /// escaping of the same pages).
+    out_of_time: Arc<AtomicBool>,
+}
+
+impl BoundedTera {
+    pub fn new(tera: Tera, max_output: usize) -> BoundedTera {
+        BoundedTera {
+            tera: Arc::new(tera),
+            max_output,
+            out_of_time: Arc::new(AtomicBool::new(false)),
+        }
+    }
+
+    /// Other templates that share this one's time budget.
+    pub fn sharing_time(&self, tera: Tera) -> BoundedTera {
+        BoundedTera {
+            tera: Arc::new(tera),
+            max_output: self.max_output,
+            out_of_time: Arc::clone(&self.out_of_time),
+        }
+    }
+
+    pub fn render(&self, name: &str, ctx: tera::Context) -> Result<String, Stopped> {
+        if self.out_of_time.load(Ordering::Relaxed) {
+            return Err(Stopped::TooLong);
+        }
+        let tera = Arc::clone(&self.tera);
+        let name = name.to_string();
+        let max_output = self.max_output;
+        let result = with_deadline(MAX_TIME, move || {
+            let mut out = Bounded {
+                bytes: Vec::new(),
+                started: Instant::now(),
+                max_output,
+            };
+            tera.render_to(&name, &ctx, &mut out).map(|_| out.bytes)
+        });
+        let stopped = match result {
+            Ok(Ok(bytes)) => {
+                return String::from_utf8(bytes).map_err(|_| {
+                    Stopped::Other("the template produced text that is not UTF-8".into())
+                });
+            }
+            Ok(Err(e)) => bounded_cause(&e).unwrap_or(Stopped::Tera(e)),
+            Err(Deadline::Passed) => Stopped::TooLong,
+            Err(Deadline::Failed(why)) => Stopped::Other(why),
+        };
+        if matches!(stopped, Stopped::TooLong) {
+            self.out_of_time.store(true, Ordering::Relaxed);
+        }
+        Err(stopped)
+    }
+}
+
 /// A compiled base.md, ready to render for each centre of a period.
 pub struct BaseTemplate {
-    tera: Arc<Tera>,
+    tera: BoundedTera,
     source: String,
 }
 
@@ -404,46 +485,29 @@ impl BaseTemplate {
         tera.add_raw_template(BASE_TEMPLATE, &protect_heading_ids(source))
             .map_err(|e| from_tera(&e, source))?;
         Ok(BaseTemplate {
-            tera: Arc::new(tera),
+            tera: BoundedTera::new(tera, MAX_OUTPUT),
             source: source.to_string(),
         })
     }
 
     /// Render base.md with a convention's context: the common text as
-    /// Markdown, within [`MAX_OUTPUT`] bytes and [`MAX_TIME`]. A template
-    /// still running after the time budget is abandoned on its thread
-    /// (Tera cannot be interrupted) and reported.
+    /// Markdown, within [`MAX_OUTPUT`] bytes and [`MAX_TIME`] (see
+    /// [`BoundedTera`]).
     pub fn render(&self, context: &super::context::Context) -> Result<String, TemplateError> {
         let ctx = tera::Context::from_serialize(context)
             .map_err(|e| TemplateError::new(format!("the template context: {e}")))?;
-        let tera = Arc::clone(&self.tera);
-        let result = with_deadline(MAX_TIME, move || {
-            let mut out = Bounded {
-                bytes: Vec::new(),
-                started: Instant::now(),
-            };
-            tera.render_to(BASE_TEMPLATE, &ctx, &mut out)
-                .map(|_| out.bytes)
-        });
-        match result {
-            Ok(Ok(bytes)) => String::from_utf8(bytes)
-                .map_err(|_| TemplateError::new("base.md produced text that is not UTF-8")),
-            Ok(Err(e)) => Err(self.first_error(&e)),
-            Err(Deadline::Passed) => Err(TemplateError::new(format!(
-                "rendering base.md took more than {} s and was stopped (a loop without end?)",
-                MAX_TIME.as_secs()
-            ))),
-            Err(Deadline::Failed(why)) => Err(TemplateError::new(format!(
-                "rendering base.md failed: {why}"
-            ))),
-        }
+        self.tera
+            .render(BASE_TEMPLATE, ctx)
+            .map_err(|stopped| match stopped {
+                Stopped::Tera(e) => self.first_error(&e),
+                Stopped::TooLarge => TemplateError::new(TOO_LARGE),
+                Stopped::TooLong => TemplateError::new(TOO_LONG),
+                Stopped::Other(m) => TemplateError::new(format!("base.md: {m}")),
+            })
     }
 
     fn first_error(&self, e: &tera::Error) -> TemplateError {
         let mut errors = from_tera(e, &self.source);
-        if let Some(limit) = bounded_cause(e) {
-            return TemplateError::new(limit);
-        }
         errors.truncate(1);
         errors
             .pop()
@@ -529,23 +593,29 @@ pub fn with_deadline<T: Send + 'static>(
     })
 }
 
-/// The output of one rendering, refusing to grow past [`MAX_OUTPUT`] or to
-/// go on past [`MAX_TIME`].
+/// The output of one rendering, refusing to grow past its budget or to go
+/// on past [`MAX_TIME`].
 struct Bounded {
     bytes: Vec<u8>,
     started: Instant,
+    max_output: usize,
 }
 
 const TOO_LARGE: &str = "base.md produced more than 4 MiB of text for one convention and was stopped (a loop without end?)";
 const TOO_LONG: &str = "rendering base.md took more than 5 s and was stopped (a loop without end?)";
 
+/// What [`Bounded`] says when it stops a rendering (found again in Tera's
+/// error by [`bounded_cause`]).
+const OUTPUT_SPENT: &str = "cpo: output budget spent";
+const TIME_SPENT: &str = "cpo: time budget spent";
+
 impl Write for Bounded {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        if self.bytes.len() + buf.len() > MAX_OUTPUT {
-            return Err(std::io::Error::other(TOO_LARGE));
+        if self.bytes.len() + buf.len() > self.max_output {
+            return Err(std::io::Error::other(OUTPUT_SPENT));
         }
         if self.started.elapsed() > MAX_TIME {
-            return Err(std::io::Error::other(TOO_LONG));
+            return Err(std::io::Error::other(TIME_SPENT));
         }
         self.bytes.extend_from_slice(buf);
         Ok(buf.len())
@@ -556,18 +626,21 @@ impl Write for Bounded {
     }
 }
 
-/// The budget message when a rendering failed because [`Bounded`] said stop.
-fn bounded_cause(e: &tera::Error) -> Option<String> {
+/// Which budget stopped a rendering, when [`Bounded`] said stop.
+fn bounded_cause(e: &tera::Error) -> Option<Stopped> {
     let mut text = e.to_string();
     let mut cause = std::error::Error::source(e);
     while let Some(c) = cause {
         text.push_str(&c.to_string());
         cause = c.source();
     }
-    [TOO_LARGE, TOO_LONG]
-        .into_iter()
-        .find(|m| text.contains(m))
-        .map(str::to_string)
+    if text.contains(OUTPUT_SPENT) {
+        Some(Stopped::TooLarge)
+    } else if text.contains(TIME_SPENT) {
+        Some(Stopped::TooLong)
+    } else {
+        None
+    }
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ mod harness;
 
 mod basics;
 mod check_rules;
+mod corpus;
 mod diff;
 mod documents;
 mod export;
