@@ -1,8 +1,11 @@
 //! Rendering every convention of a generated period to HTML and PDF from
 //! scratch, as `cpo render --force` does on both cores, at 300, 1 000 and
 //! 2 000 centres; and, per document, against typst alone compiling the
-//! same template and data (`pdf::render_standalone`: a fresh library and
-//! font store per document, as `typst compile` has).
+//! same template and data: the `typst` command when it is installed
+//! (`typst compile --ignore-system-fonts --pdf-standard a-2b`, the fastest
+//! way to run it, CPU time of the process), and always in process
+//! (`pdf::render_standalone`: a fresh library and font store per
+//! document, what `typst compile` does minus starting a process).
 //!
 //! `cargo bench --bench render`; `CPO_BENCH_CENTRES=300` and
 //! `CPO_BENCH_RUNS=N` (runs of the typst-alone sample) change the work.
@@ -90,9 +93,77 @@ fn standalone(checked: &cpo::pipeline::Checked<'_>, ours: Duration) {
     common::line(
         "PDF per document: cpo batch (CPU)",
         ours,
-        "typst alone (fresh world)",
+        "typst in process, fresh world (wall)",
         alone,
+        "none (reference)",
+        true,
+    );
+    typst_cli(checked, template, &typo, sample, ours);
+}
+
+/// The `typst` command on the same documents: the template and its data in
+/// a folder, one process per document, as someone without cpo would run it.
+#[cfg(feature = "pdf")]
+fn typst_cli(
+    checked: &cpo::pipeline::Checked<'_>,
+    template: &cpo::render::template::BaseTemplate,
+    typo: &cpo::fr::typography::Options,
+    sample: usize,
+    ours: Duration,
+) {
+    let version = std::process::Command::new("typst")
+        .arg("--version")
+        .output();
+    let Some(version) = version.ok().filter(|o| o.status.success()) else {
+        println!("typst command: not installed (cargo install typst-cli), skipped");
+        return;
+    };
+    let period = checked.period(None).expect("a period");
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("main.typ"), cpo::render::pdf::TEMPLATE).expect("writing");
+    let before = common::children_cpu_time().unwrap_or_default();
+    let t = Instant::now();
+    for conv in period.conventions.iter().take(sample) {
+        let doc = cpo::render::convention_document(template, conv, "2022-01-01", false, typo)
+            .expect("document");
+        std::fs::write(
+            dir.path().join("data.json"),
+            serde_json::to_vec(&doc).expect("json"),
+        )
+        .expect("writing");
+        let status = std::process::Command::new("typst")
+            .current_dir(dir.path())
+            .args([
+                "compile",
+                "--ignore-system-fonts",
+                "--pdf-standard",
+                "a-2b",
+                "--creation-timestamp",
+                "1640995200",
+                "main.typ",
+                "out.pdf",
+            ])
+            .status()
+            .expect("running typst");
+        assert!(status.success(), "typst compile failed");
+    }
+    let wall = t.elapsed() / sample as u32;
+    let cpu = common::children_cpu_time()
+        .unwrap_or_default()
+        .saturating_sub(before)
+        / sample as u32;
+    println!(
+        "{} per document: {} wall, {} CPU",
+        String::from_utf8_lossy(&version.stdout).trim(),
+        common::ms(wall),
+        common::ms(cpu)
+    );
+    common::line(
+        "PDF per document: cpo batch (CPU)",
+        ours,
+        "typst compile (CPU)",
+        cpu,
         "≤ 0.5x",
-        ours.as_secs_f64() <= 0.5 * alone.as_secs_f64(),
+        ours.as_secs_f64() <= 0.5 * cpu.as_secs_f64(),
     );
 }
