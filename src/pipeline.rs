@@ -251,13 +251,25 @@ pub fn output_dir(project: &Project, out: Option<&Path>) -> Result<PathBuf> {
     let root = project.root();
     let dir = match out {
         Some(o) => o.to_path_buf(),
-        None => root.join(
-            project
+        None => {
+            // The configured folder comes with the repository (a pull
+            // request can change it): it must stay inside the repository,
+            // symbolic links followed, so that checking out and building
+            // someone's branch never writes elsewhere. `--out` is the
+            // user's own choice.
+            let configured = project
                 .snapshot()
                 .config
                 .as_ref()
-                .map_or("dist", |c| c.data.render.output.as_str()),
-        ),
+                .map_or("dist", |c| c.data.render.output.as_str());
+            let dir = root.join(configured);
+            if !resolve(&dir).starts_with(resolve(root)) {
+                anyhow::bail!(
+                    "cpo.toml's [render] output leads outside the repository (an absolute path, `..` or a symbolic link out): choose a folder inside it, such as `dist`, or give `--out DIR`"
+                );
+            }
+            dir
+        }
     };
     check_output_dir(root, &dir)?;
     Ok(dir)
@@ -273,36 +285,37 @@ pub fn check_output_file(root: &Path, file: &Path) -> Result<()> {
     })
 }
 
-/// Refuse an output folder that overlaps what cpo reads.
-pub fn check_output_dir(root: &Path, dir: &Path) -> Result<()> {
-    let normal = |p: &Path| -> PathBuf {
-        let abs = if p.is_absolute() {
-            p.to_path_buf()
-        } else {
-            std::env::current_dir().unwrap_or_default().join(p)
-        };
-        // Follow the path as the system will when it creates the folder:
-        // each existing part resolved (symbolic links), `..` going up from
-        // there, the rest as written (`dist/../periods` is `periods`).
-        let mut out = PathBuf::new();
-        for part in abs.components() {
-            match part {
-                std::path::Component::ParentDir => {
-                    out.pop();
-                }
-                std::path::Component::CurDir => {}
-                other => {
-                    out.push(other);
-                    if let Ok(real) = out.canonicalize() {
-                        out = real;
-                    }
+/// A path as the system will follow it when it creates the folder: each
+/// existing part resolved (symbolic links), `..` going up from there, the
+/// rest as written (`dist/../periods` is `periods`).
+fn resolve(p: &Path) -> PathBuf {
+    let abs = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(p)
+    };
+    let mut out = PathBuf::new();
+    for part in abs.components() {
+        match part {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => {
+                out.push(other);
+                if let Ok(real) = out.canonicalize() {
+                    out = real;
                 }
             }
         }
-        out
-    };
-    let root = normal(root);
-    let dir = normal(dir);
+    }
+    out
+}
+
+/// Refuse an output folder that overlaps what cpo reads.
+pub fn check_output_dir(root: &Path, dir: &Path) -> Result<()> {
+    let root = resolve(root);
+    let dir = resolve(dir);
     if dir == root {
         anyhow::bail!(
             "the output folder {} is the repository itself: choose a folder of its own, such as `dist`",
