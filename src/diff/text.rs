@@ -9,13 +9,44 @@
 //! Moves: a paragraph deleted from one text and inserted into another with
 //! similar words (a ratio of at least [`MOVE_SIMILARITY`]) is one move, with
 //! its own word changes, not a deletion plus an insertion.
+//!
+//! Why it stays near-linear: a centre may have 50 000 sections, a base
+//! hundreds of articles. Texts that did not change are never split; the
+//! deleted and inserted paragraphs are paired through an index of their
+//! rarest words (prefix filtering: two paragraphs whose word bags are
+//! [`MOVE_SIMILARITY`]-similar must share one of the rarest words of each,
+//! so only paragraphs that do are compared); each candidate is first
+//! bounded by the overlap of its word bags (an upper bound of the diff
+//! ratio, cheap), and only the best few per paragraph get a word diff,
+//! which has a deadline. Every diff has a deadline too, so a huge paragraph
+//! degrades to a coarser diff instead of hanging.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
 
 use serde::Serialize;
-use similar::{Algorithm, ChangeTag, TextDiff};
+use similar::{Algorithm, ChangeTag, DiffTag, TextDiff};
 
 /// Word similarity from which a deleted and an inserted paragraph of two
 /// different texts are taken for the same paragraph, moved.
 pub const MOVE_SIMILARITY: f32 = 0.6;
+
+/// The longest one word diff may take before it settles for a coarser
+/// result (a huge paragraph rewritten at once).
+const DIFF_DEADLINE: Duration = Duration::from_millis(200);
+
+/// How many candidates of one deleted paragraph get a word diff, best
+/// bounds first.
+const CANDIDATES_PER_PARAGRAPH: usize = 8;
+
+/// A word shared by more paragraphs than this is too common to pair them:
+/// its postings are not followed (bounds the work on texts made of one
+/// boilerplate sentence repeated).
+const MAX_POSTINGS: usize = 256;
+
+/// Above this many words, a paragraph's similarity is the overlap bound
+/// itself, without a word diff.
+const MAX_DIFF_WORDS: usize = 20_000;
 
 /// One run of a text difference.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -51,6 +82,7 @@ pub fn word_runs(from: &str, to: &str) -> Vec<Run> {
     }
     let diff = TextDiff::configure()
         .algorithm(Algorithm::Patience)
+        .deadline(Instant::now() + DIFF_DEADLINE)
         .diff_words(from, to);
     // Raw segments: (tag, text), consecutive same tags joined.
     let mut raw: Vec<(ChangeTag, String)> = Vec::new();
@@ -99,12 +131,50 @@ fn change_run((from, to): (String, String)) -> Run {
     }
 }
 
-/// Similarity of two texts by words (0 to 1).
+/// Similarity of two texts by words (0 to 1): the share of words a word
+/// diff keeps (`2 × kept / (words of a + words of b)`), whitespace aside.
 pub fn similarity(a: &str, b: &str) -> f32 {
-    TextDiff::configure()
-        .algorithm(Algorithm::Patience)
-        .diff_words(a, b)
-        .ratio()
+    let a: Vec<&str> = a.split_whitespace().collect();
+    let b: Vec<&str> = b.split_whitespace().collect();
+    word_ratio(&a, &b)
+}
+
+fn word_ratio(a: &[&str], b: &[&str]) -> f32 {
+    if a.is_empty() && b.is_empty() {
+        return 1.0;
+    }
+    if a.len().max(b.len()) > MAX_DIFF_WORDS {
+        return bag_overlap(a, b);
+    }
+    let ops = similar::capture_diff_slices_deadline(
+        Algorithm::Patience,
+        a,
+        b,
+        Some(Instant::now() + DIFF_DEADLINE),
+    );
+    similar::diff_ratio(&ops, a.len(), b.len())
+}
+
+/// `2 × |a ∩ b| / (|a| + |b|)` of the two bags of words: no word diff can
+/// keep more words than the bags share, so this bounds [`word_ratio`].
+fn bag_overlap(a: &[&str], b: &[&str]) -> f32 {
+    if a.is_empty() && b.is_empty() {
+        return 1.0;
+    }
+    let mut counts: HashMap<&str, i64> = HashMap::with_capacity(a.len());
+    for w in a {
+        *counts.entry(w).or_default() += 1;
+    }
+    let mut shared = 0usize;
+    for w in b {
+        if let Some(c) = counts.get_mut(w)
+            && *c > 0
+        {
+            *c -= 1;
+            shared += 1;
+        }
+    }
+    (2 * shared) as f32 / (a.len() + b.len()) as f32
 }
 
 /// Paragraphs of a Markdown text: blocks separated by blank lines, trimmed.
@@ -150,122 +220,249 @@ pub struct Texts<'a> {
     pub to: Option<&'a str>,
 }
 
+/// A deleted or inserted paragraph: which text, which paragraph of it.
+struct Para<'a> {
+    text: usize,
+    index: usize,
+    words: Vec<&'a str>,
+    /// Its words as ids, rarest first (ties by id), repeats kept.
+    sorted: Vec<u32>,
+    taken: bool,
+}
+
+impl Para<'_> {
+    /// How many of its rarest words any [`MOVE_SIMILARITY`]-similar
+    /// paragraph must share one of: with `o ≥ t / (2 − t) × n` words in
+    /// common (from `2o / (n + m) ≥ t` and `m ≥ o`), the first shared word
+    /// in the global order lies within the first `n − o + 1`.
+    fn prefix(&self) -> &[u32] {
+        let n = self.sorted.len();
+        let t = f64::from(MOVE_SIMILARITY);
+        let overlap = ((t / (2.0 - t)) * n as f64).ceil() as usize;
+        let len = (n + 1).saturating_sub(overlap.max(1)).min(n);
+        &self.sorted[..len]
+    }
+}
+
 /// For each text, the paragraphs deleted and inserted, and the moves
 /// found among them across texts. Returns the moves and, per text, the
 /// bodies with moved paragraphs taken out (to diff what is left).
 pub fn find_moves(texts: &[Texts<'_>]) -> (Vec<Move>, Vec<(String, String)>) {
-    struct Para {
-        text_index: usize,
-        para: String,
-        taken: bool,
-    }
-    let mut deleted: Vec<Para> = Vec::new();
-    let mut inserted: Vec<Para> = Vec::new();
-    let mut split: Vec<(Vec<String>, Vec<String>)> = Vec::new();
+    let mut split: Vec<Option<(Vec<String>, Vec<String>)>> = Vec::with_capacity(texts.len());
+    // (text, paragraph index) of each deleted / inserted paragraph.
+    let mut deleted_at: Vec<(usize, usize)> = Vec::new();
+    let mut inserted_at: Vec<(usize, usize)> = Vec::new();
     for (i, t) in texts.iter().enumerate() {
-        let from = t.from.map(paragraphs).unwrap_or_default();
-        let to = t.to.map(paragraphs).unwrap_or_default();
-        let ops = similar::capture_diff_slices(Algorithm::Patience, &from, &to);
-        for op in ops {
-            for idx in op.old_range() {
-                if !matches!(op.tag(), similar::DiffTag::Equal) {
-                    deleted.push(Para {
-                        text_index: i,
-                        para: from[idx].clone(),
-                        taken: false,
-                    });
-                }
-            }
-            for idx in op.new_range() {
-                if !matches!(op.tag(), similar::DiffTag::Equal) {
-                    inserted.push(Para {
-                        text_index: i,
-                        para: to[idx].clone(),
-                        taken: false,
-                    });
-                }
-            }
-        }
-        split.push((from, to));
-    }
-    // Pair each deleted paragraph with the most similar inserted one of
-    // another text, best pairs first.
-    let mut candidates: Vec<(f32, usize, usize)> = Vec::new();
-    for (d, dp) in deleted.iter().enumerate() {
-        for (n, np) in inserted.iter().enumerate() {
-            if dp.text_index == np.text_index {
-                continue;
-            }
-            let s = similarity(&dp.para, &np.para);
-            if s >= MOVE_SIMILARITY {
-                candidates.push((s, d, n));
-            }
-        }
-    }
-    candidates.sort_by(|a, b| b.0.total_cmp(&a.0));
-    let mut moves = Vec::new();
-    for (_, d, n) in candidates {
-        if deleted[d].taken || inserted[n].taken {
+        // An unchanged text has nothing to give or receive.
+        if t.from == t.to {
+            split.push(None);
             continue;
         }
-        deleted[d].taken = true;
-        inserted[n].taken = true;
-        moves.push(Move {
-            from: texts[deleted[d].text_index].id.to_string(),
-            to: texts[inserted[n].text_index].id.to_string(),
-            from_text: deleted[d].para.clone(),
-            to_text: inserted[n].para.clone(),
-            changes: word_runs(&deleted[d].para, &inserted[n].para),
-        });
+        let from = t.from.map(paragraphs).unwrap_or_default();
+        let to = t.to.map(paragraphs).unwrap_or_default();
+        let ops = similar::capture_diff_slices_deadline(
+            Algorithm::Patience,
+            &from,
+            &to,
+            Some(Instant::now() + DIFF_DEADLINE),
+        );
+        for op in ops.iter().filter(|op| op.tag() != DiffTag::Equal) {
+            deleted_at.extend(op.old_range().map(|p| (i, p)));
+            inserted_at.extend(op.new_range().map(|p| (i, p)));
+        }
+        split.push(Some((from, to)));
     }
+
+    let mut moves = Vec::new();
+    let mut taken_from: Vec<(usize, usize)> = Vec::new();
+    let mut taken_to: Vec<(usize, usize)> = Vec::new();
+    if !deleted_at.is_empty() && !inserted_at.is_empty() {
+        let para = |side: usize, (text, index): (usize, usize)| -> Para<'_> {
+            let (from, to) = split[text].as_ref().expect("a changed text is split");
+            let body = if side == 0 { &from[index] } else { &to[index] };
+            Para {
+                text,
+                index,
+                words: body.split_whitespace().collect(),
+                sorted: Vec::new(),
+                taken: false,
+            }
+        };
+        let mut deleted: Vec<Para<'_>> = deleted_at.iter().map(|&at| para(0, at)).collect();
+        let mut inserted: Vec<Para<'_>> = inserted_at.iter().map(|&at| para(1, at)).collect();
+        rank_words(&mut deleted, &mut inserted);
+
+        // The index: each inserted paragraph under the words of its prefix.
+        let mut postings: HashMap<u32, Vec<usize>> = HashMap::new();
+        for (n, p) in inserted.iter().enumerate() {
+            let mut prefix = p.prefix().to_vec();
+            prefix.dedup();
+            for w in prefix {
+                postings.entry(w).or_default().push(n);
+            }
+        }
+        // Candidates: inserted paragraphs of another text sharing a prefix
+        // word; bounded by their bags, the best few get a word diff.
+        let mut pairs: Vec<(f32, usize, usize)> = Vec::new();
+        let mut seen: Vec<usize> = vec![usize::MAX; inserted.len()];
+        for (d, dp) in deleted.iter().enumerate() {
+            let mut bounded: Vec<(f32, usize)> = Vec::new();
+            let mut prefix = dp.prefix().to_vec();
+            prefix.dedup();
+            for w in prefix {
+                let Some(list) = postings.get(&w) else {
+                    continue;
+                };
+                if list.len() > MAX_POSTINGS {
+                    continue;
+                }
+                for &n in list {
+                    if seen[n] == d || inserted[n].text == dp.text {
+                        continue;
+                    }
+                    seen[n] = d;
+                    let bound = sorted_overlap(&dp.sorted, &inserted[n].sorted);
+                    if bound >= MOVE_SIMILARITY {
+                        bounded.push((bound, n));
+                    }
+                }
+            }
+            bounded.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            for &(_, n) in bounded.iter().take(CANDIDATES_PER_PARAGRAPH) {
+                let s = word_ratio(&dp.words, &inserted[n].words);
+                if s >= MOVE_SIMILARITY {
+                    pairs.push((s, d, n));
+                }
+            }
+        }
+        // Best pairs first; ties in reading order, so the result is stable.
+        pairs.sort_by(|a, b| b.0.total_cmp(&a.0).then((a.1, a.2).cmp(&(b.1, b.2))));
+        for (_, d, n) in pairs {
+            if deleted[d].taken || inserted[n].taken {
+                continue;
+            }
+            deleted[d].taken = true;
+            inserted[n].taken = true;
+            let (dt, di) = (deleted[d].text, deleted[d].index);
+            let (nt, ni) = (inserted[n].text, inserted[n].index);
+            taken_from.push((dt, di));
+            taken_to.push((nt, ni));
+            let from_text = &split[dt].as_ref().expect("split").0[di];
+            let to_text = &split[nt].as_ref().expect("split").1[ni];
+            moves.push(Move {
+                from: texts[dt].id.to_string(),
+                to: texts[nt].id.to_string(),
+                from_text: from_text.clone(),
+                to_text: to_text.clone(),
+                changes: word_runs(from_text, to_text),
+            });
+        }
+    }
+
     // Bodies without the moved paragraphs.
+    taken_from.sort_unstable();
+    taken_to.sort_unstable();
     let remaining = split
         .into_iter()
         .enumerate()
-        .map(|(i, (from, to))| {
-            let keep = |paras: Vec<String>, list: &[Para]| {
-                paras
-                    .into_iter()
-                    .filter(|p| {
-                        !list
-                            .iter()
-                            .any(|x| x.taken && x.text_index == i && x.para == *p)
-                    })
-                    .collect::<Vec<_>>()
-                    .join("\n\n")
-            };
-            (keep(from, &deleted), keep(to, &inserted))
+        .map(|(i, parts)| match parts {
+            None => {
+                let same = texts[i].from.unwrap_or_default().to_string();
+                (same.clone(), same)
+            }
+            Some((from, to)) => {
+                let keep = |paras: Vec<String>, taken: &[(usize, usize)]| {
+                    paras
+                        .into_iter()
+                        .enumerate()
+                        .filter(|(p, _)| taken.binary_search(&(i, *p)).is_err())
+                        .map(|(_, text)| text)
+                        .collect::<Vec<_>>()
+                        .join("\n\n")
+                };
+                (keep(from, &taken_from), keep(to, &taken_to))
+            }
         })
         .collect();
     moves.sort_by(|a, b| (&a.from, &a.to).cmp(&(&b.from, &b.to)));
     (moves, remaining)
 }
 
-/// Positions of matched items that are out of order: the complement of a
-/// longest increasing subsequence of their old positions, taken in new
-/// order. Those items "moved"; the others only shifted.
-pub fn moved_items(old_positions_in_new_order: &[usize]) -> Vec<bool> {
-    let n = old_positions_in_new_order.len();
-    let a = old_positions_in_new_order;
-    // O(n²) LIS: a convention has tens of articles.
-    let mut len = vec![1usize; n];
-    let mut prev = vec![usize::MAX; n];
-    for i in 0..n {
-        for j in 0..i {
-            if a[j] < a[i] && len[j] + 1 > len[i] {
-                len[i] = len[j] + 1;
-                prev[i] = j;
+/// Give every word of the paragraphs an id, rarer words first, and sort
+/// each paragraph's words by it.
+fn rank_words<'a>(deleted: &mut [Para<'a>], inserted: &mut [Para<'a>]) {
+    let mut freq: HashMap<&str, u32> = HashMap::new();
+    for p in deleted.iter().chain(inserted.iter()) {
+        for w in &p.words {
+            *freq.entry(w).or_default() += 1;
+        }
+    }
+    let mut words: Vec<(&str, u32)> = freq.into_iter().collect();
+    words.sort_unstable_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(b.0)));
+    let ids: HashMap<&str, u32> = words
+        .iter()
+        .enumerate()
+        .map(|(i, (w, _))| (*w, i as u32))
+        .collect();
+    for p in deleted.iter_mut().chain(inserted.iter_mut()) {
+        p.sorted = p.words.iter().map(|w| ids[w]).collect();
+        p.sorted.sort_unstable();
+    }
+}
+
+/// [`bag_overlap`] of two sorted bags of word ids, by merging them.
+fn sorted_overlap(a: &[u32], b: &[u32]) -> f32 {
+    if a.is_empty() && b.is_empty() {
+        return 1.0;
+    }
+    let (mut i, mut j, mut shared) = (0, 0, 0usize);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                shared += 1;
+                i += 1;
+                j += 1;
             }
         }
     }
+    (2 * shared) as f32 / (a.len() + b.len()) as f32
+}
+
+/// Positions of matched items that are out of order: the complement of a
+/// longest increasing subsequence of their old positions, taken in new
+/// order. Those items "moved"; the others only shifted. O(n log n); among
+/// the longest subsequences, the one that keeps the earliest items (an
+/// article swapped with the next one: the second is said to move).
+pub fn moved_items(old_positions_in_new_order: &[usize]) -> Vec<bool> {
+    let a = old_positions_in_new_order;
+    let n = a.len();
+    // longest[i]: length of the longest increasing subsequence starting at
+    // i, by patience sorting from the right (decreasing values, as seen
+    // from there).
+    let mut tails: Vec<std::cmp::Reverse<usize>> = Vec::new();
+    let mut longest = vec![0usize; n];
+    for i in (0..n).rev() {
+        let v = std::cmp::Reverse(a[i]);
+        let k = tails.partition_point(|t| *t < v);
+        if k == tails.len() {
+            tails.push(v);
+        } else {
+            tails[k] = v;
+        }
+        longest[i] = k + 1;
+    }
+    // The earliest item that starts a longest one, then the earliest that
+    // continues it, and so on.
     let mut moved = vec![true; n];
-    if let Some(mut i) = (0..n).max_by_key(|&i| (len[i], std::cmp::Reverse(i))) {
-        loop {
+    let mut need = tails.len();
+    let mut last: Option<usize> = None;
+    for i in 0..n {
+        if need > 0 && longest[i] == need && last.is_none_or(|l| a[i] > l) {
             moved[i] = false;
-            if prev[i] == usize::MAX {
-                break;
-            }
-            i = prev[i];
+            last = Some(a[i]);
+            need -= 1;
         }
     }
     moved
@@ -352,5 +549,10 @@ mod tests {
             [false, false, true, false, false]
         );
         assert_eq!(moved_items(&[0, 1, 2]), [false, false, false]);
+        // Two neighbours swapped: the second one moved.
+        assert_eq!(moved_items(&[0, 2, 1, 3]), [false, false, true, false]);
+        assert_eq!(moved_items(&[]), Vec::<bool>::new());
+        // Reversed: everything but the first moved.
+        assert_eq!(moved_items(&[2, 1, 0]), [false, true, true]);
     }
 }
