@@ -5,7 +5,7 @@
 //! Project::open(root)            work tree | git revision | editor buffers
 //!   .check(&options) -> Checked  findings + every period's resolved conventions
 //!   render(&checked, …)          documents of the accepted conventions
-//!   diff::compare(from, to)      two checked periods
+//!   diff::compare(from, to, …)   two checked periods
 //! ```
 //!
 //! mdBook's `MDBook::load(root)?.build()` is the model: the command line,
@@ -335,9 +335,12 @@ pub fn build<'p>(
         let from = crate::diff::side::Side::resolve(&checked, &previous.label)
             .with_context(|| format!("comparing with period {}", previous.label))?;
         let to = crate::diff::side::Side::resolve(&checked, &label)?;
-        let report = crate::diff::compare(&from, &to);
+        let report = crate::diff::compare(&from, &to, &crate::diff::Options::default())?;
         let name = format!("comparaison-{}.html", previous.label);
-        let html = crate::diff::write::html(&report);
+        let theme = crate::render::theme::Theme::load(project.snapshot())
+            .map_err(|_| anyhow::anyhow!("the templates do not compile: run `cpo check`"))?;
+        let html =
+            crate::diff::view::html(&report, &theme).map_err(|e| anyhow::anyhow!(e.message))?;
         crate::render::write_if_changed(&out.join(&label).join(&name), html.as_bytes())?;
         reports.push(crate::render::IndexLink {
             href: name,

@@ -7,7 +7,8 @@ use clap::{Args, ValueEnum};
 
 use super::{Global, Outcome, emit, style::Style};
 use crate::diff::side::{Snapshots, resolve_pair};
-use crate::diff::{compare, write};
+use crate::diff::{Options, Reading, compare, view, write};
+use crate::render::theme::Theme;
 use crate::repo::write_atomic;
 
 #[derive(Debug, Args)]
@@ -25,6 +26,10 @@ pub struct DiffArgs {
     /// Exit with code 1 when the snapshots differ
     #[arg(long)]
     pub exit_code: bool,
+    /// Show the common text as rendered for this centre (by id) on both
+    /// sides, instead of with placeholders such as « [nom du centre] »
+    #[arg(long = "as", value_name = "CENTRE")]
+    pub as_centre: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -44,14 +49,45 @@ pub fn run(g: &Global, args: DiffArgs) -> Result<Outcome> {
         args.to.as_deref(),
         g.period.as_deref(),
     )?;
-    let report = compare(&from, &to);
+    let options = Options {
+        reading: args
+            .as_centre
+            .clone()
+            .map_or(Reading::Placeholders, Reading::Centre),
+    };
+    let report = compare(&from, &to, &options)?;
+    // The report templates are the repository's as it is now (its work
+    // tree), whichever revisions are compared.
+    let mut theme = || -> Result<Theme> {
+        let project = snapshots.get(None)?;
+        Theme::load(project.snapshot()).map_err(|diags| {
+            let msgs: Vec<String> = diags
+                .iter()
+                .map(|d| {
+                    format!(
+                        "{}: {}",
+                        project.snapshot().sources.describe(&d.loc),
+                        d.message
+                    )
+                })
+                .collect();
+            anyhow::anyhow!(
+                "the templates do not compile (run `cpo check`):\n  {}",
+                msgs.join("\n  ")
+            )
+        })
+    };
     let text = match args.format {
         DiffFormat::Terminal => {
             let color = args.out.is_none() && Style::for_stdout(g.color).enabled;
             write::terminal(&report, color)
         }
-        DiffFormat::Md => write::markdown(&report),
-        DiffFormat::Html => write::html(&report),
+        DiffFormat::Md => {
+            view::markdown(&report, &theme()?).map_err(|e| anyhow::anyhow!(e.message))?
+        }
+        DiffFormat::Html => {
+            view::html(&report, &theme()?).map_err(|e| anyhow::anyhow!(e.message))?
+        }
         DiffFormat::Json => write::json(&report),
     };
     match &args.out {

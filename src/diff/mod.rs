@@ -6,23 +6,43 @@
 //! (work tree or git revision, read in place), [`compare`] matches centres
 //! (by id, then `previous_id`), articles and sections (by id), objectives
 //! (by id) and funding (by funder and year), and builds the report; the
-//! modules of [`write`] print it. The common text is compared once, in the
-//! base part, never per centre.
+//! report is then data: JSON as is, HTML and Markdown through the
+//! templates `diff.html` and `diff.md` ([`view`]), the terminal through
+//! [`write`]. The common text is compared once, in the base part, never
+//! per centre, as its readers read it ([`reading`]); data changes carry
+//! their French labels ([`labels`]).
+//!
+//! Matching is by hash map and centres are compared in parallel, so the
+//! cost grows with the size of the inputs, not with its square.
 
+pub mod labels;
+pub mod reading;
 pub mod side;
 pub mod text;
+pub mod view;
 pub mod write;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
+use anyhow::Result;
+use rayon::prelude::*;
 use rust_decimal::Decimal;
 use serde::Serialize;
 use serde_json::Value;
 
 use crate::merge::Convention;
 use crate::model::{Amount, Year};
-use side::Side;
+use labels::{LabelCx, Scope};
+pub use reading::{Reading, ReadingInfo};
+use side::{Article, Side};
 use text::{Move, Run, Texts, find_moves, has_changes, moved_items, word_runs};
+
+/// How to compare.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// How the common text is read (`--as CENTRE`).
+    pub reading: Reading,
+}
 
 /// The whole comparison.
 #[derive(Debug, Clone, Serialize)]
@@ -45,6 +65,8 @@ pub struct SideInfo {
     pub origin_fr: String,
     /// Years in the period.
     pub years: usize,
+    /// Its first year.
+    pub start_year: Year,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -107,6 +129,8 @@ pub struct Delta {
 /// The socle commun: articles of base.md and data of base.toml.
 #[derive(Debug, Clone, Serialize)]
 pub struct BaseReport {
+    /// How the common text was read (placeholders, or for a centre).
+    pub reading: ReadingInfo,
     pub articles: Vec<ArticleReport>,
     /// Paragraphs that left one article for another.
     pub moves: Vec<Move>,
@@ -147,8 +171,15 @@ pub struct ArticleReport {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DataChange {
     pub path: String,
+    /// The path in French (« Budget 2023 – 64 Charges de personnel »).
+    pub label: String,
     pub from: Value,
     pub to: Value,
+    /// The values as read (« 517 517 € », « 28 mars 2022 »).
+    pub from_text: String,
+    pub to_text: String,
+    /// For amounts, the gap in euros and percent (« +24 451,50 €, +4,72 % »).
+    pub gap: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -157,6 +188,8 @@ pub struct CentreReport {
     pub status: Status,
     pub renamed_from: Option<String>,
     pub name: String,
+    /// The older side's name, when it differs.
+    pub former_name: Option<String>,
     pub funding: Vec<FundingCell>,
     /// Per funder, both sides' totals.
     pub funding_totals: Vec<Delta>,
@@ -171,6 +204,7 @@ pub struct CentreReport {
 #[derive(Debug, Clone, Serialize)]
 pub struct FundingCell {
     pub funder: String,
+    pub funder_name: String,
     /// 1 for the first year of the period.
     pub year_index: usize,
     /// The calendar year (of the newer side when both have it).
@@ -260,15 +294,15 @@ fn delta(
     }
 }
 
-/// Compare two resolved sides.
-pub fn compare(from: &Side, to: &Side) -> Report {
-    let base = compare_base(from, to);
-    let mut summary = CentreSummary::default();
-    let mut centres = Vec::new();
+/// Compare two resolved sides. Fails only when `--as` names a centre
+/// that is not on both sides, or base.md does not render for it.
+pub fn compare(from: &Side, to: &Side, options: &Options) -> Result<Report> {
+    let names = entry_names(from, to);
+    let base = compare_base(from, to, &options.reading, &names)?;
 
     // Match centres: by id, then a new centre's previous_id.
     let mut matched: Vec<(Option<&Convention>, Option<&Convention>)> = Vec::new();
-    let mut used_from: BTreeSet<&str> = BTreeSet::new();
+    let mut used_from: HashSet<&str> = HashSet::new();
     for t in to.conventions.values() {
         if let Some(f) = from.conventions.get(&t.id) {
             used_from.insert(&f.id);
@@ -295,15 +329,17 @@ pub fn compare(from: &Side, to: &Side) -> Report {
             matched.push((Some(f), None));
         }
     }
-    matched.sort_by(|a, b| {
-        let key = |m: &(Option<&Convention>, Option<&Convention>)| {
-            m.1.or(m.0).map(|c| c.id.clone()).unwrap_or_default()
-        };
-        key(a).cmp(&key(b))
-    });
+    fn key<'c>(m: &(Option<&'c Convention>, Option<&'c Convention>)) -> &'c str {
+        m.1.or(m.0).map_or("", |c| c.id.as_str())
+    }
+    matched.sort_by(|a, b| key(a).cmp(key(b)));
 
-    for (f, t) in matched {
-        let report = compare_centre(from, to, f, t);
+    let centres: Vec<CentreReport> = matched
+        .par_iter()
+        .map(|(f, t)| compare_centre(from, to, *f, *t, &names))
+        .collect();
+    let mut summary = CentreSummary::default();
+    for report in &centres {
         match report.status {
             Status::Added => summary.added.push(report.id.clone()),
             Status::Removed => summary.removed.push(report.id.clone()),
@@ -314,7 +350,6 @@ pub fn compare(from: &Side, to: &Side) -> Report {
             Status::Unchanged => summary.unchanged.push(report.id.clone()),
             _ => summary.changed.push(report.id.clone()),
         }
-        centres.push(report);
     }
 
     let funding = funding_summary(from, to);
@@ -325,7 +360,7 @@ pub fn compare(from: &Side, to: &Side) -> Report {
         || base.articles.iter().any(|a| a.status != Status::Unchanged)
         || !base.moves.is_empty()
         || !base.data.is_empty();
-    Report {
+    Ok(Report {
         from: from.info(),
         to: to.info(),
         summary: Summary {
@@ -335,12 +370,60 @@ pub fn compare(from: &Side, to: &Side) -> Report {
         },
         base,
         centres,
-    }
+    })
 }
 
-fn compare_base(from: &Side, to: &Side) -> BaseReport {
-    let fa = &from.articles;
-    let ta = &to.articles;
+/// Names of the entries data changes name by id: signatories, axes,
+/// commitments and annexes of both bases (the newer one wins).
+fn entry_names(from: &Side, to: &Side) -> HashMap<String, String> {
+    let mut names = HashMap::new();
+    for side in [from, to] {
+        for collection in ["signatories", "axes", "commitments", "annexes"] {
+            let Some(Value::Array(entries)) = side.base_data.get(collection) else {
+                continue;
+            };
+            for e in entries {
+                let (Some(id), Some(name)) = (
+                    e.get("id").and_then(Value::as_str),
+                    e.get("name")
+                        .or_else(|| e.get("title"))
+                        .and_then(Value::as_str),
+                ) else {
+                    continue;
+                };
+                names.insert(format!("{collection}.{id}"), name.to_string());
+                if collection == "signatories"
+                    && let Ok(sig) =
+                        serde_json::from_value::<crate::model::base::Signatory>(e.clone())
+                {
+                    names.insert(
+                        format!("{collection}.{id}.de"),
+                        crate::render::parties::signatory_noun(&sig).de(),
+                    );
+                }
+            }
+        }
+    }
+    names
+}
+
+fn compare_base(
+    from: &Side,
+    to: &Side,
+    reading: &Reading,
+    names: &HashMap<String, String>,
+) -> Result<BaseReport> {
+    let (fa, ta, reading) = reading::read_both(from, to, reading)?;
+    let f_index: HashMap<&str, usize> = fa
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.id.as_str(), i))
+        .collect();
+    let t_index: HashMap<&str, usize> = ta
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.id.as_str(), i))
+        .collect();
     let texts: Vec<Texts<'_>> = ids_in_order(
         fa.iter().map(|a| a.id.as_str()),
         ta.iter().map(|a| a.id.as_str()),
@@ -348,50 +431,51 @@ fn compare_base(from: &Side, to: &Side) -> BaseReport {
     .into_iter()
     .map(|id| Texts {
         id,
-        from: fa.iter().find(|a| a.id == id).map(|a| a.body.as_str()),
-        to: ta.iter().find(|a| a.id == id).map(|a| a.body.as_str()),
+        from: f_index.get(id).map(|&i| fa[i].body.as_str()),
+        to: t_index.get(id).map(|&i| ta[i].body.as_str()),
     })
     .collect();
     let (moves, remaining) = find_moves(&texts);
+    let moved_ids: HashSet<&str> = moves
+        .iter()
+        .flat_map(|m| [m.from.as_str(), m.to.as_str()])
+        .collect();
 
     // Matched articles in new order, with their old positions: the ones out
     // of order moved; the others may only have been renumbered.
     let matched_new: Vec<&str> = ta
         .iter()
-        .filter(|a| fa.iter().any(|f| f.id == a.id))
+        .filter(|a| f_index.contains_key(a.id.as_str()))
         .map(|a| a.id.as_str())
         .collect();
-    let old_positions: Vec<usize> = matched_new
-        .iter()
-        .map(|id| fa.iter().position(|f| f.id == *id).unwrap_or(0))
-        .collect();
+    let old_positions: Vec<usize> = matched_new.iter().map(|id| f_index[id]).collect();
     let moved = moved_items(&old_positions);
+    let moved_by_id: HashMap<&str, bool> = matched_new.iter().copied().zip(moved).collect();
 
     let mut articles = Vec::new();
     for (t, (rest_from, rest_to)) in texts.iter().zip(&remaining) {
-        let f = fa.iter().position(|a| a.id == t.id);
-        let n = ta.iter().position(|a| a.id == t.id);
-        let fart = f.map(|i| &fa[i]);
-        let tart = n.map(|i| &ta[i]);
+        let f = f_index.get(t.id).copied();
+        let n = t_index.get(t.id).copied();
+        let fart: Option<&Article> = f.map(|i| &fa[i]);
+        let tart: Option<&Article> = n.map(|i| &ta[i]);
         let title_changed = fart.map(|a| &a.title) != tart.map(|a| &a.title);
         let changes = match (fart, tart) {
             (Some(_), Some(_)) => word_runs(rest_from, rest_to),
             _ => Vec::new(),
         };
-        let moved_para = moves.iter().any(|m| m.from == t.id || m.to == t.id);
+        let moved_para = moved_ids.contains(t.id);
         let modified = fart.is_some()
             && tart.is_some()
             && (title_changed || has_changes(&changes) || moved_para);
         let status = match (f, n) {
             (None, Some(_)) => Status::Added,
             (Some(_), None) => Status::Removed,
-            (Some(fi), Some(_)) => {
-                let idx = matched_new.iter().position(|id| *id == t.id).unwrap_or(0);
-                if moved[idx] {
+            (Some(fi), Some(ni)) => {
+                if moved_by_id.get(t.id).copied().unwrap_or(false) {
                     Status::Moved
                 } else if modified {
                     Status::Modified
-                } else if fi != n.unwrap_or(fi) {
+                } else if fi != ni {
                     Status::Renumbered
                 } else {
                     Status::Unchanged
@@ -434,11 +518,21 @@ fn compare_base(from: &Side, to: &Side) -> BaseReport {
         &strip(to.base_data.clone()),
         &mut data,
     );
-    BaseReport {
+    labels::describe(
+        &mut data,
+        Scope::Data,
+        &LabelCx {
+            names,
+            shift: 0,
+            start: to.start_year,
+        },
+    );
+    Ok(BaseReport {
+        reading,
         articles,
         moves,
         data,
-    }
+    })
 }
 
 /// Ids of both lists, new order first, then ids only in the old list.
@@ -446,9 +540,10 @@ fn ids_in_order<'a>(
     from: impl Iterator<Item = &'a str>,
     to: impl Iterator<Item = &'a str>,
 ) -> Vec<&'a str> {
-    let mut ids: Vec<&str> = to.collect();
-    for id in from {
-        if !ids.contains(&id) {
+    let mut ids: Vec<&str> = Vec::new();
+    let mut seen: HashSet<&str> = HashSet::new();
+    for id in to.chain(from) {
+        if seen.insert(id) {
             ids.push(id);
         }
     }
@@ -514,9 +609,14 @@ fn compare_centre(
     to_side: &Side,
     from: Option<&Convention>,
     to: Option<&Convention>,
+    names: &HashMap<String, String>,
 ) -> CentreReport {
     let id = to.or(from).map(|c| c.id.clone()).unwrap_or_default();
     let name = to.or(from).map(|c| c.data.name.clone()).unwrap_or_default();
+    let former_name = match (from, to) {
+        (Some(f), Some(t)) if f.data.name != t.data.name => Some(f.data.name.clone()),
+        _ => None,
+    };
     let renamed_from = match (from, to) {
         (Some(f), Some(t)) if f.id != t.id => Some(f.id.clone()),
         _ => None,
@@ -533,6 +633,10 @@ fn compare_centre(
     let mut funding = Vec::new();
     let mut funding_totals = Vec::new();
     for funder in funders {
+        let fname = to
+            .and_then(|c| c.data.signatory(funder))
+            .or_else(|| from.and_then(|c| c.data.signatory(funder)))
+            .map_or_else(|| funder.clone(), |s| s.name.clone());
         let fy = ff.get(funder);
         let ty = tf.get(funder);
         let cells =
@@ -561,6 +665,7 @@ fn compare_centre(
             }
             funding.push(FundingCell {
                 funder: funder.clone(),
+                funder_name: fname.clone(),
                 year_index: index + 1,
                 year: b.or(a).map_or(0, |v| v.0),
                 from_year: a.map(|v| v.0),
@@ -577,10 +682,6 @@ fn compare_centre(
         let total = |m: Option<&BTreeMap<Year, Amount>>| -> Decimal {
             m.map_or(Decimal::ZERO, |m| Amount::total(m.values()).0)
         };
-        let fname = to
-            .and_then(|c| c.data.signatory(funder))
-            .or_else(|| from.and_then(|c| c.data.signatory(funder)))
-            .map_or_else(|| funder.clone(), |s| s.name.clone());
         funding_totals.push(delta(
             funder,
             &fname,
@@ -597,28 +698,39 @@ fn compare_centre(
         .map(|c| c.data.objectives.as_slice())
         .unwrap_or_default();
     let to_objs = to.map(|c| c.data.objectives.as_slice()).unwrap_or_default();
+    let fo_by_id: HashMap<&str, &crate::model::centre::Objective> =
+        fo.iter().map(|o| (o.id.as_str(), o)).collect();
+    let to_by_id: HashMap<&str, &crate::model::centre::Objective> =
+        to_objs.iter().map(|o| (o.id.as_str(), o)).collect();
+    let label_cx = LabelCx {
+        names,
+        shift: to_side.start_year - from_side.start_year,
+        start: to_side.start_year,
+    };
     for oid in ids_in_order(
         fo.iter().map(|o| o.id.as_str()),
         to_objs.iter().map(|o| o.id.as_str()),
     ) {
-        let a = fo.iter().find(|o| o.id == oid);
-        let b = to_objs.iter().find(|o| o.id == oid);
+        let a = fo_by_id.get(oid).copied();
+        let b = to_by_id.get(oid).copied();
         let mut changes = Vec::new();
-        diff_values(
-            "",
-            &serde_json::to_value(a).unwrap_or(Value::Null),
-            &serde_json::to_value(b).unwrap_or(Value::Null),
-            &mut changes,
-        );
+        if let (Some(a), Some(b)) = (a, b)
+            && a != b
+        {
+            diff_values(
+                "",
+                &serde_json::to_value(a).unwrap_or(Value::Null),
+                &serde_json::to_value(b).unwrap_or(Value::Null),
+                &mut changes,
+            );
+            labels::describe(&mut changes, Scope::Objective, &label_cx);
+        }
         let status = match (a, b) {
             (None, Some(_)) => Status::Added,
             (Some(_), None) => Status::Removed,
             _ if changes.is_empty() => Status::Unchanged,
             _ => Status::Modified,
         };
-        if matches!(status, Status::Added | Status::Removed) {
-            changes.clear();
-        }
         objectives.push(ObjectiveReport {
             id: oid.to_string(),
             status,
@@ -631,16 +743,38 @@ fn compare_centre(
     // Sections by id, with moves between them.
     let fs = from.map(|c| c.text.sections.as_slice()).unwrap_or_default();
     let ts = to.map(|c| c.text.sections.as_slice()).unwrap_or_default();
+    let fs_by_id: HashMap<&str, &crate::model::text::Section> =
+        fs.iter().map(|s| (s.id.as_str(), s)).collect();
+    let ts_by_id: HashMap<&str, &crate::model::text::Section> =
+        ts.iter().map(|s| (s.id.as_str(), s)).collect();
     let ids = ids_in_order(
         fs.iter().map(|s| s.id.as_str()),
         ts.iter().map(|s| s.id.as_str()),
     );
+    // A section that changed is compared as read (plain text, French
+    // typography), like the common text; the others are left as they are.
+    let read: Vec<Option<(Option<String>, Option<String>)>> = ids
+        .iter()
+        .map(|id| {
+            let a = fs_by_id.get(id).map(|s| s.body.as_str());
+            let b = ts_by_id.get(id).map(|s| s.body.as_str());
+            (a != b).then(|| (a.map(reading::readable_text), b.map(reading::readable_text)))
+        })
+        .collect();
     let texts: Vec<Texts<'_>> = ids
         .iter()
-        .map(|id| Texts {
-            id,
-            from: fs.iter().find(|s| s.id == *id).map(|s| s.body.as_str()),
-            to: ts.iter().find(|s| s.id == *id).map(|s| s.body.as_str()),
+        .zip(&read)
+        .map(|(id, read)| match read {
+            Some((a, b)) => Texts {
+                id,
+                from: a.as_deref(),
+                to: b.as_deref(),
+            },
+            None => Texts {
+                id,
+                from: fs_by_id.get(id).map(|s| s.body.as_str()),
+                to: ts_by_id.get(id).map(|s| s.body.as_str()),
+            },
         })
         .collect();
     let (moves, remaining) = if from.is_some() && to.is_some() {
@@ -654,16 +788,20 @@ fn compare_centre(
                 .collect(),
         )
     };
+    let moved_ids: HashSet<&str> = moves
+        .iter()
+        .flat_map(|m| [m.from.as_str(), m.to.as_str()])
+        .collect();
     let mut sections = Vec::new();
     for (t, (rf, rt)) in texts.iter().zip(&remaining) {
-        let a = fs.iter().find(|s| s.id == t.id);
-        let b = ts.iter().find(|s| s.id == t.id);
+        let a = fs_by_id.get(t.id);
+        let b = ts_by_id.get(t.id);
         let changes = if a.is_some() && b.is_some() {
             word_runs(rf, rt)
         } else {
             Vec::new()
         };
-        let moved = moves.iter().any(|m| m.from == t.id || m.to == t.id);
+        let moved = moved_ids.contains(t.id);
         let status = match (a, b) {
             (None, Some(_)) => Status::Added,
             (Some(_), None) => Status::Removed,
@@ -682,13 +820,36 @@ fn compare_centre(
     }
 
     let mut data = Vec::new();
-    let shift = to_side.start_year - from_side.start_year;
-    diff_values(
-        "",
-        &from.map(|c| centre_data(c, shift)).unwrap_or(Value::Null),
-        &to.map(|c| centre_data(c, 0)).unwrap_or(Value::Null),
-        &mut data,
-    );
+    if from.is_some() && to.is_some() {
+        diff_values(
+            "",
+            &from
+                .map(|c| centre_data(c, label_cx.shift))
+                .unwrap_or(Value::Null),
+            &to.map(|c| centre_data(c, 0)).unwrap_or(Value::Null),
+            &mut data,
+        );
+        if !data.is_empty() {
+            // The centre's own annexes and signatories are named too.
+            let mut names = names.clone();
+            for c in [from, to].into_iter().flatten() {
+                for a in &c.data.annexes {
+                    names.insert(format!("annexes.{}", a.id), a.title.clone());
+                }
+                for s in &c.data.signatories {
+                    names.insert(format!("signatories.{}", s.id), s.name.clone());
+                }
+            }
+            labels::describe(
+                &mut data,
+                Scope::Data,
+                &LabelCx {
+                    names: &names,
+                    ..label_cx
+                },
+            );
+        }
+    }
     if from.is_none() || to.is_none() {
         data.clear();
         funding.clear();
@@ -713,6 +874,7 @@ fn compare_centre(
         status,
         renamed_from,
         name,
+        former_name,
         funding,
         funding_totals,
         objectives,
@@ -768,6 +930,22 @@ fn funding_summary(from: &Side, to: &Side) -> FundingSummary {
     }
 }
 
+impl DataChange {
+    /// A change by key path; its French label and values are filled in by
+    /// [`labels::describe`].
+    pub fn new(path: String, from: Value, to: Value) -> DataChange {
+        DataChange {
+            path,
+            label: String::new(),
+            from,
+            to,
+            from_text: String::new(),
+            to_text: String::new(),
+            gap: None,
+        }
+    }
+}
+
 /// Differences of two JSON values by key path. Arrays of objects with an
 /// `id` are matched by id; other arrays are compared whole.
 pub fn diff_values(path: &str, a: &Value, b: &Value, out: &mut Vec<DataChange>) {
@@ -803,32 +981,24 @@ pub fn diff_values(path: &str, a: &Value, b: &Value, out: &mut Vec<DataChange>) 
                 .chain(y)
                 .all(|v| v.get("id").and_then(Value::as_str).is_some()) =>
         {
-            let id = |v: &Value| v["id"].as_str().unwrap_or_default().to_string();
-            let ids = ids_in_order(
-                x.iter().map(|v| v["id"].as_str().unwrap_or_default()),
-                y.iter().map(|v| v["id"].as_str().unwrap_or_default()),
-            );
-            for key in ids {
-                let va = x.iter().find(|v| id(v) == key).unwrap_or(&Value::Null);
-                let vb = y.iter().find(|v| id(v) == key).unwrap_or(&Value::Null);
+            fn id(v: &Value) -> &str {
+                v["id"].as_str().unwrap_or_default()
+            }
+            let xs: HashMap<&str, &Value> = x.iter().map(|v| (id(v), v)).collect();
+            let ys: HashMap<&str, &Value> = y.iter().map(|v| (id(v), v)).collect();
+            for key in ids_in_order(x.iter().map(id), y.iter().map(id)) {
+                let va = xs.get(key).copied().unwrap_or(&Value::Null);
+                let vb = ys.get(key).copied().unwrap_or(&Value::Null);
                 if va.is_null() || vb.is_null() {
                     if va != vb {
-                        out.push(DataChange {
-                            path: join(key),
-                            from: va.clone(),
-                            to: vb.clone(),
-                        });
+                        out.push(DataChange::new(join(key), va.clone(), vb.clone()));
                     }
                 } else {
                     diff_values(&join(key), va, vb, out);
                 }
             }
         }
-        _ if a != b => out.push(DataChange {
-            path: path.to_string(),
-            from: a.clone(),
-            to: b.clone(),
-        }),
+        _ if a != b => out.push(DataChange::new(path.to_string(), a.clone(), b.clone())),
         _ => {}
     }
 }

@@ -7,6 +7,7 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
 use serde_json::Value;
@@ -15,6 +16,7 @@ use super::SideInfo;
 use crate::check::Options;
 use crate::merge::Convention;
 use crate::pipeline::{Checked, Project};
+use crate::render::template::BaseTemplate;
 use crate::repo::Origin;
 
 /// `LABEL`, `LABEL@REV` or `@REV`.
@@ -43,7 +45,8 @@ impl Spec {
     }
 }
 
-/// An article of base.md as written (its template source).
+/// An article of the common text: as written in base.md (its template
+/// source, [`Side::articles`]), or as read (see [`super::reading`]).
 #[derive(Debug, Clone)]
 pub struct Article {
     pub id: String,
@@ -59,6 +62,10 @@ pub struct Side {
     pub start_year: crate::model::Year,
     pub conventions: BTreeMap<String, Convention>,
     pub articles: Vec<Article>,
+    /// base.md as written.
+    pub source: String,
+    /// base.md compiled (when it compiles).
+    pub template: Option<Arc<BaseTemplate>>,
     /// base.toml as JSON.
     pub base_data: Value,
     /// Signatory id -> name, for funding summaries.
@@ -72,6 +79,7 @@ impl Side {
             origin: self.origin.to_string(),
             origin_fr: self.origin.french(),
             years: self.years,
+            start_year: self.start_year,
         }
     }
 
@@ -124,6 +132,8 @@ impl Side {
                     body: s.body.clone(),
                 })
                 .collect(),
+            source: snapshot.sources.get(base_text.file).text.to_string(),
+            template: checked.template(label).cloned(),
             base_data: serde_json::to_value(&base.data).unwrap_or(Value::Null),
             funder_names: base
                 .data
