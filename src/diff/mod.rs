@@ -550,58 +550,129 @@ fn ids_in_order<'a>(
     ids
 }
 
-/// Centre data compared by key path: everything but what has its own part
-/// of the report (funding, objectives) and what comes from the base (its
-/// arrays, texts and payment terms: the base part reports those once).
-/// Budget years are moved by `shift` so that the first year of one period
-/// meets the first year of the other. Payment terms the centre overrides
-/// itself are kept.
-fn centre_data(conv: &Convention, shift: Year) -> Value {
-    let mut v = serde_json::to_value(&conv.data).unwrap_or(Value::Null);
-    if let Value::Object(m) = &mut v {
-        for key in [
-            "title",
-            "period",
-            "signatories",
-            "axes",
-            "commitments",
-            "sections",
-            "funding",
-            "objectives",
-            "previous_id",
-            "payment",
-        ] {
-            m.remove(key);
-        }
-        if let Some(Value::Object(budget)) = m.get_mut("budget") {
-            let shifted: serde_json::Map<String, Value> = std::mem::take(budget)
-                .into_iter()
-                .map(|(year, b)| {
-                    let y = year
-                        .parse::<Year>()
-                        .map_or(year, |y| (y + shift).to_string());
-                    (y, b)
-                })
-                .collect();
-            *budget = shifted;
-        }
-        let own: serde_json::Map<String, Value> = conv
-            .tree
-            .get("payment")
-            .and_then(|p| p.as_table())
-            .map(|t| {
-                t.entries
-                    .iter()
-                    .filter(|e| e.node.loc.file == conv.centre_file)
-                    .map(|e| (e.key.clone(), e.node.to_json()))
-                    .collect()
-            })
-            .unwrap_or_default();
-        if !own.is_empty() {
-            m.insert("payment".into(), Value::Object(own));
+/// Keys of the resolved data the centre part compares (see
+/// [`centre_data`]); [`LEFT_TO_OTHER_PARTS`] are the others.
+const CENTRE_KEYS: &[&str] = &[
+    "name",
+    "article",
+    "gender",
+    "kind",
+    "status",
+    "application_date",
+    "association",
+    "territory",
+    "agrement",
+    "budget",
+    "budget_scope",
+    "annexes",
+    "payment",
+];
+
+/// Keys of the resolved data reported elsewhere: in their own part of the
+/// report (funding, objectives, sections' texts), by the base part (the
+/// base's arrays and texts), or not at all (the period, the previous id
+/// that matched the centres).
+const LEFT_TO_OTHER_PARTS: &[&str] = &[
+    "title",
+    "period",
+    "signatories",
+    "axes",
+    "commitments",
+    "sections",
+    "funding",
+    "objectives",
+    "previous_id",
+];
+
+/// Centre data compared by key path: [`CENTRE_KEYS`], serialized one by
+/// one (not the whole convention, whose objectives and base texts are
+/// most of it). Budget years are moved by `shift` so that the first year
+/// of one period meets the first year of the other. Payment terms and
+/// annexes are the centre's own: those it writes in its file, and annexes
+/// that differ from the base's.
+fn centre_data(conv: &Convention, shift: Year, base: &Value) -> Value {
+    fn put<T: Serialize>(m: &mut serde_json::Map<String, Value>, key: &str, value: &T) {
+        match serde_json::to_value(value) {
+            Ok(Value::Null) | Err(_) => {}
+            Ok(v) => {
+                m.insert(key.to_string(), v);
+            }
         }
     }
-    v
+    let d = &conv.data;
+    let mut m = serde_json::Map::new();
+    put(&mut m, "name", &d.name);
+    put(&mut m, "article", &d.article);
+    put(&mut m, "gender", &d.gender);
+    put(&mut m, "kind", &d.kind);
+    put(&mut m, "status", &d.status);
+    put(&mut m, "application_date", &d.application_date);
+    put(&mut m, "association", &d.association);
+    put(&mut m, "territory", &d.territory);
+    put(&mut m, "agrement", &d.agrement);
+    let budget: serde_json::Map<String, Value> = d
+        .budget
+        .iter()
+        .map(|(year, b)| {
+            (
+                (year + shift).to_string(),
+                serde_json::to_value(b).unwrap_or(Value::Null),
+            )
+        })
+        .collect();
+    m.insert("budget".into(), Value::Object(budget));
+    put(&mut m, "budget_scope", &d.budget_scope);
+    let base_annexes: HashMap<&str, &Value> = base
+        .get("annexes")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|a| Some((a.get("id")?.as_str()?, a)))
+        .collect();
+    let own_annexes: Vec<Value> = d
+        .annexes
+        .iter()
+        .filter_map(|a| serde_json::to_value(a).ok())
+        .filter(|a| {
+            let id = a.get("id").and_then(Value::as_str).unwrap_or_default();
+            base_annexes.get(id).is_none_or(|b| *b != a)
+        })
+        .collect();
+    m.insert("annexes".into(), Value::Array(own_annexes));
+    let own: serde_json::Map<String, Value> = conv
+        .tree
+        .get("payment")
+        .and_then(|p| p.as_table())
+        .map(|t| {
+            t.entries
+                .iter()
+                .filter(|e| e.node.loc.file == conv.centre_file)
+                .map(|e| (e.key.clone(), e.node.to_json()))
+                .collect()
+        })
+        .unwrap_or_default();
+    if !own.is_empty() {
+        m.insert("payment".into(), Value::Object(own));
+    }
+    Value::Object(m)
+}
+
+/// An objective as compared across periods: its indicators' target years
+/// moved by `shift`, like the budget's.
+fn shifted_objective(
+    o: &crate::model::centre::Objective,
+    shift: Year,
+) -> crate::model::centre::Objective {
+    let mut o = o.clone();
+    if shift != 0 {
+        for i in &mut o.indicators {
+            i.targets = std::mem::take(&mut i.targets)
+                .into_iter()
+                .map(|(y, q)| (y + shift, q))
+                .collect();
+        }
+    }
+    o
 }
 
 fn compare_centre(
@@ -714,7 +785,8 @@ fn compare_centre(
         let a = fo_by_id.get(oid).copied();
         let b = to_by_id.get(oid).copied();
         let mut changes = Vec::new();
-        if let (Some(a), Some(b)) = (a, b)
+        let shifted = a.map(|a| shifted_objective(a, label_cx.shift));
+        if let (Some(a), Some(b)) = (&shifted, b)
             && a != b
         {
             diff_values(
@@ -824,9 +896,10 @@ fn compare_centre(
         diff_values(
             "",
             &from
-                .map(|c| centre_data(c, label_cx.shift))
+                .map(|c| centre_data(c, label_cx.shift, &from_side.base_data))
                 .unwrap_or(Value::Null),
-            &to.map(|c| centre_data(c, 0)).unwrap_or(Value::Null),
+            &to.map(|c| centre_data(c, 0, &to_side.base_data))
+                .unwrap_or(Value::Null),
             &mut data,
         );
         if !data.is_empty() {
@@ -1000,5 +1073,32 @@ pub fn diff_values(path: &str, a: &Value, b: &Value, out: &mut Vec<DataChange>) 
         }
         _ if a != b => out.push(DataChange::new(path.to_string(), a.clone(), b.clone())),
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every key of the resolved data is compared in the centre part or
+    /// left to another part on purpose: a new key cannot go unreported.
+    #[test]
+    fn every_key_of_a_convention_has_its_part() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/poitiers");
+        let project = crate::pipeline::Project::open(&root).expect("the example");
+        let checked = project.check(&crate::check::Options::default());
+        let conv = checked
+            .period(None)
+            .and_then(|p| p.conventions.first())
+            .expect("a convention");
+        let Value::Object(all) = serde_json::to_value(&conv.data).expect("serializes") else {
+            panic!("an object");
+        };
+        for key in all.keys() {
+            assert!(
+                CENTRE_KEYS.contains(&key.as_str()) || LEFT_TO_OTHER_PARTS.contains(&key.as_str()),
+                "`{key}` is neither compared nor left to another part"
+            );
+        }
     }
 }

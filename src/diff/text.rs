@@ -25,7 +25,7 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
-use similar::{Algorithm, ChangeTag, DiffTag, TextDiff};
+use similar::{Algorithm, ChangeTag, DiffTag};
 
 /// Word similarity from which a deleted and an inserted paragraph of two
 /// different texts are taken for the same paragraph, moved.
@@ -80,19 +80,28 @@ pub fn word_runs(from: &str, to: &str) -> Vec<Run> {
             }]
         };
     }
-    let diff = TextDiff::configure()
-        .algorithm(Algorithm::Patience)
-        .deadline(Instant::now() + DIFF_DEADLINE)
-        .diff_words(from, to);
-    // Raw segments: (tag, text), consecutive same tags joined.
+    // Raw segments: (tag, text), consecutive same tags joined. Lines
+    // first, then words within the lines that differ: most of a long text
+    // is equal lines, which cost one hash each.
     let mut raw: Vec<(ChangeTag, String)> = Vec::new();
-    for change in diff.iter_all_changes() {
-        let tag = change.tag();
-        match raw.last_mut() {
-            Some((t, text)) if *t == tag => text.push_str(change.value()),
-            _ => raw.push((tag, change.value().to_string())),
+    let deadline = Instant::now() + DIFF_DEADLINE;
+    let old: Vec<&str> = from.split_inclusive('\n').collect();
+    let new: Vec<&str> = to.split_inclusive('\n').collect();
+    let ops =
+        similar::capture_diff_slices_deadline(Algorithm::Patience, &old, &new, Some(deadline));
+    let (mut hunk_old, mut hunk_new) = (String::new(), String::new());
+    for op in &ops {
+        if op.tag() == DiffTag::Equal {
+            word_segments(&hunk_old, &hunk_new, deadline, &mut raw);
+            hunk_old.clear();
+            hunk_new.clear();
+            push_segment(&mut raw, ChangeTag::Equal, &old[op.old_range()].concat());
+        } else {
+            hunk_old.push_str(&old[op.old_range()].concat());
+            hunk_new.push_str(&new[op.new_range()].concat());
         }
     }
+    word_segments(&hunk_old, &hunk_new, deadline, &mut raw);
     // Absorb short equal stretches (a space, one short word) between changes.
     let mut runs: Vec<Run> = Vec::new();
     let mut pending: Option<(String, String)> = None;
@@ -121,6 +130,82 @@ pub fn word_runs(from: &str, to: &str) -> Vec<Run> {
         runs.push(change_run(p));
     }
     runs
+}
+
+fn push_segment(raw: &mut Vec<(ChangeTag, String)>, tag: ChangeTag, text: &str) {
+    if text.is_empty() {
+        return;
+    }
+    match raw.last_mut() {
+        Some((t, s)) if *t == tag => s.push_str(text),
+        _ => raw.push((tag, text.to_string())),
+    }
+}
+
+/// The word diff of two stretches of text, as raw segments.
+fn word_segments(from: &str, to: &str, deadline: Instant, raw: &mut Vec<(ChangeTag, String)>) {
+    if from.is_empty() || to.is_empty() {
+        push_segment(raw, ChangeTag::Delete, from);
+        push_segment(raw, ChangeTag::Insert, to);
+        return;
+    }
+    let a = tokens(from);
+    let b = tokens(to);
+    for op in similar::capture_diff_slices_deadline(Algorithm::Patience, &a, &b, Some(deadline)) {
+        if op.tag() == DiffTag::Equal {
+            push_segment(raw, ChangeTag::Equal, &a[op.old_range()].concat());
+        } else {
+            push_segment(raw, ChangeTag::Delete, &a[op.old_range()].concat());
+            push_segment(raw, ChangeTag::Insert, &b[op.new_range()].concat());
+        }
+    }
+}
+
+/// Words (letters and digits, with the apostrophes inside them), runs of
+/// spaces, and each other character alone: « centre], » is a word and two
+/// signs, so a comma that goes does not take its word with it.
+fn tokens(text: &str) -> Vec<&str> {
+    #[derive(PartialEq, Clone, Copy)]
+    enum Class {
+        Word,
+        Space,
+        Other,
+    }
+    let class = |c: char| {
+        if c.is_alphanumeric() {
+            Class::Word
+        } else if c.is_whitespace() {
+            Class::Space
+        } else {
+            Class::Other
+        }
+    };
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut current: Option<Class> = None;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let mut k = class(c);
+        // An apostrophe between letters belongs to the word (« l’action »).
+        if matches!(c, '\'' | '’')
+            && current == Some(Class::Word)
+            && chars.peek().is_some_and(|(_, n)| n.is_alphanumeric())
+        {
+            k = Class::Word;
+        }
+        let joins = current == Some(k) && k != Class::Other;
+        if !joins {
+            if i > start {
+                out.push(&text[start..i]);
+            }
+            start = i;
+        }
+        current = Some(k);
+    }
+    if start < text.len() {
+        out.push(&text[start..]);
+    }
+    out
 }
 
 fn change_run((from, to): (String, String)) -> Run {
@@ -267,8 +352,23 @@ pub fn find_moves(texts: &[Texts<'_>]) -> (Vec<Move>, Vec<(String, String)>) {
             Some(Instant::now() + DIFF_DEADLINE),
         );
         for op in ops.iter().filter(|op| op.tag() != DiffTag::Equal) {
-            deleted_at.extend(op.old_range().map(|p| (i, p)));
-            inserted_at.extend(op.new_range().map(|p| (i, p)));
+            // A paragraph replaced in place by a similar one was edited,
+            // not moved: neither is offered to other texts.
+            let edited: Vec<(usize, usize)> = op
+                .old_range()
+                .zip(op.new_range())
+                .filter(|&(o, n)| similarity(&from[o], &to[n]) >= MOVE_SIMILARITY)
+                .collect();
+            deleted_at.extend(
+                op.old_range()
+                    .filter(|o| !edited.iter().any(|e| e.0 == *o))
+                    .map(|p| (i, p)),
+            );
+            inserted_at.extend(
+                op.new_range()
+                    .filter(|n| !edited.iter().any(|e| e.1 == *n))
+                    .map(|p| (i, p)),
+            );
         }
         split.push(Some((from, to)));
     }
@@ -502,6 +602,42 @@ mod tests {
             vec![
                 Run::Equal { text: "a b".into() },
                 Run::Insert { text: " c".into() }
+            ]
+        );
+    }
+
+    #[test]
+    fn words_and_signs_are_tokens() {
+        assert_eq!(
+            tokens("[nom du centre], l’action  co-construite"),
+            [
+                "[",
+                "nom",
+                " ",
+                "du",
+                " ",
+                "centre",
+                "]",
+                ",",
+                " ",
+                "l’action",
+                "  ",
+                "co",
+                "-",
+                "construite"
+            ]
+        );
+        // A comma that goes does not take its word with it.
+        assert_eq!(
+            word_runs("le centre, au service", "le centre au service"),
+            vec![
+                Run::Equal {
+                    text: "le centre".into()
+                },
+                Run::Delete { text: ",".into() },
+                Run::Equal {
+                    text: " au service".into()
+                },
             ]
         );
     }

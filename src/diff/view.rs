@@ -12,7 +12,10 @@
 //! lines of pieces (`same`, `ins`, `del`), a mark never straddling a line,
 //! so a template can mark them in any language.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
+
+use rayon::prelude::*;
 
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -208,8 +211,24 @@ pub struct SectionPage {
     pub inline: Line,
 }
 
+/// French typography on a text of the page. Labels, names and amounts
+/// repeat from centre to centre, so each thread remembers what it typeset.
 fn typeset(text: &str) -> String {
-    typography::apply_str(text, &Options::default())
+    thread_local! {
+        static DONE: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
+    }
+    DONE.with(|done| {
+        let mut done = done.borrow_mut();
+        if let Some(t) = done.get(text) {
+            return t.clone();
+        }
+        let t = typography::apply_str(text, &Options::default());
+        if done.len() > 50_000 {
+            done.clear();
+        }
+        done.insert(text.to_string(), t.clone());
+        t
+    })
 }
 
 /// The French word of a status, as in a tableau comparatif.
@@ -285,12 +304,13 @@ fn data_row(c: &DataChange) -> DataRow {
     let from = typeset(&c.from_text);
     let to = typeset(&c.to_text);
     let gap = c.gap.as_deref().map(typeset);
+    // The parts are typeset; the colon gets its no-break space here.
     let line = match &gap {
-        Some(g) => format!("{label} : {from} → {to} ({g})"),
-        None => format!("{label} : {from} → {to}"),
+        Some(g) => format!("{label}\u{A0}: {from} → {to} ({g})"),
+        None => format!("{label}\u{A0}: {from} → {to}"),
     };
     DataRow {
-        line: typeset(&line),
+        line,
         label,
         from,
         to,
@@ -535,7 +555,7 @@ impl Page {
             data: r.base.data.iter().map(data_row).collect(),
             centres: r
                 .centres
-                .iter()
+                .par_iter()
                 .filter(|c| c.status != Status::Unchanged)
                 .map(centre_page)
                 .collect(),
