@@ -25,8 +25,7 @@ fn median(mut times: Vec<Duration>) -> Duration {
 fn library_diff(root: &Path) -> (usize, usize) {
     let mut snapshots = Snapshots::new(root);
     let (from, to) = resolve_pair(&mut snapshots, None, None, None).expect("resolving");
-    let report =
-        cpo::diff::compare(&from, &to, &cpo::diff::Options::default()).expect("comparing");
+    let report = cpo::diff::compare(&from, &to, &cpo::diff::Options::default()).expect("comparing");
     let project = snapshots.get(None).expect("the work tree");
     let theme = cpo::render::theme::Theme::load(project.snapshot()).expect("the templates");
     let html = cpo::diff::view::html(&report, &theme).expect("the HTML report");
@@ -188,36 +187,32 @@ fn sections(runs: usize) {
     );
 }
 
-/// A centre text of `n` sections, and the same with a few edits: one
-/// section reworded, one paragraph moved, one section added, one removed.
+/// A centre text of `n` sections (short, so that 50 000 fit in the 2 MiB
+/// a text file may have), and the same with a few edits: one section
+/// reworded, one removed, one added, and a paragraph moved from one
+/// section to the next.
 pub fn big_texts(n: usize) -> (String, String) {
-    let section = |i: usize, extra: &str| {
-        format!(
-            "## Action {i} {{#action-{i}}}\n\nL'action {i} réunit les habitants du quartier autour du projet numéro {i}{extra}.\n\nElle se tient chaque mois au centre, avec les partenaires de l'action {i}.\n\n"
-        )
-    };
-    let mut old = String::with_capacity(n * 160);
-    let mut new = String::with_capacity(n * 160);
+    const MOVED: &str =
+        "Le jardin partagé ouvre chaque samedi matin avec les habitants du quartier.";
+    let section = |i: usize, text: &str| format!("## S{i} {{#s{i}}}\n\n{text}\n\n");
+    let mut old = String::with_capacity(n * 40);
+    let mut new = String::with_capacity(n * 40);
     for i in 0..n {
-        old.push_str(&section(i, ""));
+        let text = format!("Texte {i}.");
+        old.push_str(&section(i, &text));
+        if i == 30 {
+            old.push_str(&format!("{MOVED}\n\n"));
+        }
         match i {
-            10 => new.push_str(&section(i, " et de ses familles")),
-            20 => {} // removed
-            30 => {
-                // Its second paragraph leaves for section 31.
-                new.push_str(&format!(
-                    "## Action {i} {{#action-{i}}}\n\nL'action {i} réunit les habitants du quartier autour du projet numéro {i}.\n\n"
-                ));
-            }
+            10 => new.push_str(&section(i, &format!("Texte {i} modifié."))),
+            20 => {}
             31 => {
-                new.push_str(&section(i, ""));
-                new.push_str(
-                    "Elle se tient chaque mois au centre, avec les partenaires de l'action 30.\n\n",
-                );
+                new.push_str(&section(i, &text));
+                new.push_str(&format!("{MOVED}\n\n"));
             }
-            _ => new.push_str(&section(i, "")),
+            _ => new.push_str(&section(i, &text)),
         }
     }
-    new.push_str(&section(n, " (nouvelle)"));
+    new.push_str(&section(n, "Une action nouvelle."));
     (old, new)
 }

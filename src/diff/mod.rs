@@ -572,6 +572,7 @@ const CENTRE_KEYS: &[&str] = &[
 /// report (funding, objectives, sections' texts), by the base part (the
 /// base's arrays and texts), or not at all (the period, the previous id
 /// that matched the centres).
+#[cfg(test)]
 const LEFT_TO_OTHER_PARTS: &[&str] = &[
     "title",
     "period",
@@ -654,6 +655,7 @@ fn centre_data(conv: &Convention, shift: Year, base: &Value) -> Value {
     if !own.is_empty() {
         m.insert("payment".into(), Value::Object(own));
     }
+    debug_assert!(m.keys().all(|k| CENTRE_KEYS.contains(&k.as_str())));
     Value::Object(m)
 }
 
