@@ -44,6 +44,10 @@ const CANDIDATES_PER_PARAGRAPH: usize = 8;
 /// boilerplate sentence repeated).
 const MAX_POSTINGS: usize = 256;
 
+/// Below this share of common words, two versions of a line are a
+/// rewrite, shown whole, not word by word.
+const REWRITE_SIMILARITY: f32 = 0.5;
+
 /// Above this many words, a paragraph's similarity is the overlap bound
 /// itself, without a word diff.
 const MAX_DIFF_WORDS: usize = 20_000;
@@ -87,15 +91,32 @@ pub fn word_runs(from: &str, to: &str) -> Vec<Run> {
     let deadline = Instant::now() + DIFF_DEADLINE;
     let old: Vec<&str> = from.split_inclusive('\n').collect();
     let new: Vec<&str> = to.split_inclusive('\n').collect();
-    let ops =
-        similar::capture_diff_slices_deadline(Algorithm::Patience, &old, &new, Some(deadline));
+    // Lines are the same with or without their line break (the last line
+    // of a text that grew has one).
+    let ops = similar::capture_diff_slices_by_key_deadline(
+        Algorithm::Patience,
+        &old,
+        &new,
+        |l| l.trim_end_matches('\n'),
+        Some(deadline),
+    );
     let (mut hunk_old, mut hunk_new) = (String::new(), String::new());
     for op in &ops {
         if op.tag() == DiffTag::Equal {
             word_segments(&hunk_old, &hunk_new, deadline, &mut raw);
             hunk_old.clear();
             hunk_new.clear();
-            push_segment(&mut raw, ChangeTag::Equal, &old[op.old_range()].concat());
+            for (a, b) in old[op.old_range()].iter().zip(&new[op.new_range()]) {
+                let line = a.trim_end_matches('\n');
+                push_segment(&mut raw, ChangeTag::Equal, line);
+                let (ra, rb) = (&a[line.len()..], &b[line.len()..]);
+                if ra == rb {
+                    push_segment(&mut raw, ChangeTag::Equal, ra);
+                } else {
+                    push_segment(&mut raw, ChangeTag::Delete, ra);
+                    push_segment(&mut raw, ChangeTag::Insert, rb);
+                }
+            }
         } else {
             hunk_old.push_str(&old[op.old_range()].concat());
             hunk_new.push_str(&new[op.new_range()].concat());
@@ -142,15 +163,43 @@ fn push_segment(raw: &mut Vec<(ChangeTag, String)>, tag: ChangeTag, text: &str) 
     }
 }
 
-/// The word diff of two stretches of text, as raw segments.
+/// The word diff of two stretches of text (lines that differ), as raw
+/// segments. Lines are paired when both sides have as many; a line (or a
+/// stretch) rewritten rather than edited, sharing less than
+/// [`REWRITE_SIMILARITY`] of its words with the other side, is one
+/// deletion and one insertion: a word diff of unrelated sentences only
+/// interleaves their common words, and costs the most to compute.
 fn word_segments(from: &str, to: &str, deadline: Instant, raw: &mut Vec<(ChangeTag, String)>) {
-    if from.is_empty() || to.is_empty() {
-        push_segment(raw, ChangeTag::Delete, from);
-        push_segment(raw, ChangeTag::Insert, to);
+    let old: Vec<&str> = from.split_inclusive('\n').collect();
+    let new: Vec<&str> = to.split_inclusive('\n').collect();
+    if old.len() == new.len() && old.len() > 1 {
+        for (a, b) in old.iter().zip(&new) {
+            word_segments_of(a, b, deadline, raw);
+        }
+    } else {
+        word_segments_of(from, to, deadline, raw);
+    }
+}
+
+fn word_segments_of(from: &str, to: &str, deadline: Instant, raw: &mut Vec<(ChangeTag, String)>) {
+    if from == to {
+        push_segment(raw, ChangeTag::Equal, from);
         return;
     }
     let a = tokens(from);
     let b = tokens(to);
+    fn words<'t>(t: &[&'t str]) -> Vec<&'t str> {
+        t.iter().copied().filter(|w| !w.trim().is_empty()).collect()
+    }
+    let (wa, wb) = (words(&a), words(&b));
+    if from.is_empty()
+        || to.is_empty()
+        || (wa.len() + wb.len() > 16 && bag_overlap(&wa, &wb) < REWRITE_SIMILARITY)
+    {
+        push_segment(raw, ChangeTag::Delete, from);
+        push_segment(raw, ChangeTag::Insert, to);
+        return;
+    }
     for op in similar::capture_diff_slices_deadline(Algorithm::Patience, &a, &b, Some(deadline)) {
         if op.tag() == DiffTag::Equal {
             push_segment(raw, ChangeTag::Equal, &a[op.old_range()].concat());
@@ -604,6 +653,60 @@ mod tests {
                 Run::Insert { text: " c".into() }
             ]
         );
+    }
+
+    /// Each side of the runs is that side's text, whatever was merged,
+    /// absorbed or shown whole.
+    #[test]
+    fn runs_give_back_both_texts() {
+        let cases = [
+            ("a b", "a b c"),
+            ("Un.", "Un.\n\nDeux."),
+            ("Un.\n\nDeux.", "Un."),
+            (
+                "Le quartier compte 3 000 habitants.\n- un\n- deux",
+                "Le quartier compte 3 200 habitants.\n- un\n- trois\n",
+            ),
+            (
+                "Les financeurs contribuent au projet pour un montant.",
+                "Une phrase sans aucun rapport avec la précédente, écrite de nouveau de bout en bout.",
+            ),
+            ("", "Nouveau."),
+            ("Ancien.", ""),
+        ];
+        for (from, to) in cases {
+            let runs = word_runs(from, to);
+            let side = |old: bool| {
+                runs.iter()
+                    .map(|r| match r {
+                        Run::Equal { text } => text.as_str(),
+                        Run::Delete { text } => {
+                            if old {
+                                text
+                            } else {
+                                ""
+                            }
+                        }
+                        Run::Insert { text } => {
+                            if old {
+                                ""
+                            } else {
+                                text
+                            }
+                        }
+                        Run::Replace { from, to } => {
+                            if old {
+                                from
+                            } else {
+                                to
+                            }
+                        }
+                    })
+                    .collect::<String>()
+            };
+            assert_eq!(side(true), from, "{runs:?}");
+            assert_eq!(side(false), to, "{runs:?}");
+        }
     }
 
     #[test]
