@@ -18,7 +18,7 @@
 //! so only paragraphs that do are compared); each candidate is first
 //! bounded by the overlap of its word bags (an upper bound of the diff
 //! ratio, cheap), and only the best few per paragraph get a word diff,
-//! which has a deadline. Every diff has a deadline too, so a huge paragraph
+//! which has a deadline. Every diff of a long text has a deadline too, so a huge paragraph
 //! degrades to a coarser diff instead of hanging.
 
 use std::collections::HashMap;
@@ -35,9 +35,19 @@ pub const MOVE_SIMILARITY: f32 = 0.6;
 /// result (a huge paragraph rewritten at once).
 const DIFF_DEADLINE: Duration = Duration::from_millis(200);
 
+/// Texts shorter than this many bytes are diffed without a deadline: the
+/// diff of a few thousand tokens is quick whatever they say, and reading
+/// the clock costs more than it saves.
+const DEADLINE_FROM_BYTES: usize = 8 * 1024;
+
+/// A deadline for a diff of texts of `bytes` bytes (about).
+fn deadline_for(bytes: usize) -> Option<Instant> {
+    (bytes >= DEADLINE_FROM_BYTES).then(|| Instant::now() + DIFF_DEADLINE)
+}
+
 /// How many candidates of one deleted paragraph get a word diff, best
 /// bounds first.
-const CANDIDATES_PER_PARAGRAPH: usize = 8;
+const CANDIDATES_PER_PARAGRAPH: usize = 4;
 
 /// A word shared by more paragraphs than this is too common to pair them:
 /// its postings are not followed (bounds the work on texts made of one
@@ -47,6 +57,10 @@ const MAX_POSTINGS: usize = 256;
 /// Below this share of common words, two versions of a line are a
 /// rewrite, shown whole, not word by word.
 const REWRITE_SIMILARITY: f32 = 0.5;
+
+/// Lines of a changed stretch are aligned by similarity when there are
+/// at most this many pairs of them; beyond, the stretch is diffed whole.
+const MAX_LINE_PAIRS: usize = 400;
 
 /// Above this many words, a paragraph's similarity is the overlap bound
 /// itself, without a word diff.
@@ -88,7 +102,7 @@ pub fn word_runs(from: &str, to: &str) -> Vec<Run> {
     // first, then words within the lines that differ: most of a long text
     // is equal lines, which cost one hash each.
     let mut raw: Vec<(ChangeTag, String)> = Vec::new();
-    let deadline = Instant::now() + DIFF_DEADLINE;
+    let deadline = deadline_for(from.len() + to.len());
     let old: Vec<&str> = from.split_inclusive('\n').collect();
     let new: Vec<&str> = to.split_inclusive('\n').collect();
     // Lines are the same with or without their line break (the last line
@@ -98,7 +112,7 @@ pub fn word_runs(from: &str, to: &str) -> Vec<Run> {
         &old,
         &new,
         |l| l.trim_end_matches('\n'),
-        Some(deadline),
+        deadline,
     );
     let (mut hunk_old, mut hunk_new) = (String::new(), String::new());
     for op in &ops {
@@ -164,24 +178,131 @@ fn push_segment(raw: &mut Vec<(ChangeTag, String)>, tag: ChangeTag, text: &str) 
 }
 
 /// The word diff of two stretches of text (lines that differ), as raw
-/// segments. Lines are paired when both sides have as many; a line (or a
-/// stretch) rewritten rather than edited, sharing less than
-/// [`REWRITE_SIMILARITY`] of its words with the other side, is one
-/// deletion and one insertion: a word diff of unrelated sentences only
-/// interleaves their common words, and costs the most to compute.
-fn word_segments(from: &str, to: &str, deadline: Instant, raw: &mut Vec<(ChangeTag, String)>) {
+/// segments. Lines are paired in order with their most similar
+/// counterpart (sharing at least [`REWRITE_SIMILARITY`] of their words);
+/// a line left without one was deleted or inserted whole.
+fn word_segments(
+    from: &str,
+    to: &str,
+    deadline: Option<Instant>,
+    raw: &mut Vec<(ChangeTag, String)>,
+) {
     let old: Vec<&str> = from.split_inclusive('\n').collect();
     let new: Vec<&str> = to.split_inclusive('\n').collect();
-    if old.len() == new.len() && old.len() > 1 {
+    if old.is_empty() || new.is_empty() {
+        push_segment(raw, ChangeTag::Delete, from);
+        push_segment(raw, ChangeTag::Insert, to);
+        return;
+    }
+    if old.len() == new.len() {
         for (a, b) in old.iter().zip(&new) {
             word_segments_of(a, b, deadline, raw);
         }
-    } else {
-        word_segments_of(from, to, deadline, raw);
+        return;
+    }
+    if old.len() * new.len() > MAX_LINE_PAIRS {
+        return word_segments_of(from, to, deadline, raw);
+    }
+    // The longest chain of similar pairs, in order (a small LCS whose
+    // matches are « similar enough »).
+    let (ow, nw): (Vec<Vec<&str>>, Vec<Vec<&str>>) = (
+        old.iter().map(|l| l.split_whitespace().collect()).collect(),
+        new.iter().map(|l| l.split_whitespace().collect()).collect(),
+    );
+    let similar = |i: usize, j: usize| {
+        !ow[i].is_empty() && !nw[j].is_empty() && bag_overlap(&ow[i], &nw[j]) >= REWRITE_SIMILARITY
+    };
+    let (n, m) = (old.len(), new.len());
+    let mut best = vec![vec![0usize; m + 1]; n + 1];
+    for i in (0..n).rev() {
+        for j in (0..m).rev() {
+            best[i][j] = if similar(i, j) {
+                best[i + 1][j + 1] + 1
+            } else {
+                best[i + 1][j].max(best[i][j + 1])
+            };
+        }
+    }
+    let (mut i, mut j) = (0, 0);
+    while i < n && j < m {
+        if similar(i, j) && best[i][j] == best[i + 1][j + 1] + 1 {
+            word_segments_of(old[i], new[j], deadline, raw);
+            i += 1;
+            j += 1;
+        } else if best[i + 1][j] >= best[i][j + 1] {
+            push_segment(raw, ChangeTag::Delete, old[i]);
+            i += 1;
+        } else {
+            push_segment(raw, ChangeTag::Insert, new[j]);
+            j += 1;
+        }
+    }
+    for l in &old[i..] {
+        push_segment(raw, ChangeTag::Delete, l);
+    }
+    for l in &new[j..] {
+        push_segment(raw, ChangeTag::Insert, l);
     }
 }
 
-fn word_segments_of(from: &str, to: &str, deadline: Instant, raw: &mut Vec<(ChangeTag, String)>) {
+/// Two versions of a line: sentences first (an unchanged sentence costs
+/// one hash), then words within the sentences that differ, paired when
+/// both sides have as many.
+fn word_segments_of(
+    from: &str,
+    to: &str,
+    deadline: Option<Instant>,
+    raw: &mut Vec<(ChangeTag, String)>,
+) {
+    if from == to {
+        push_segment(raw, ChangeTag::Equal, from);
+        return;
+    }
+    let old = sentences(from);
+    let new = sentences(to);
+    if old.len() <= 1 && new.len() <= 1 {
+        return words_of(from, to, deadline, raw);
+    }
+    let ops = similar::capture_diff_slices_deadline(Algorithm::Patience, &old, &new, deadline);
+    for op in ops {
+        let (a, b) = (&old[op.old_range()], &new[op.new_range()]);
+        if op.tag() == DiffTag::Equal {
+            push_segment(raw, ChangeTag::Equal, &a.concat());
+        } else if a.len() == b.len() {
+            for (x, y) in a.iter().zip(b) {
+                words_of(x, y, deadline, raw);
+            }
+        } else {
+            words_of(&a.concat(), &b.concat(), deadline, raw);
+        }
+    }
+}
+
+/// The sentences of a line, each with its final sign and the spaces
+/// after it.
+fn sentences(line: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let bytes = line.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        if matches!(b, b'.' | b';' | b'!' | b'?') && bytes.get(i + 1).is_some_and(|n| *n == b' ') {
+            let mut end = i + 1;
+            while bytes.get(end) == Some(&b' ') {
+                end += 1;
+            }
+            out.push(&line[start..end]);
+            start = end;
+        }
+    }
+    if start < line.len() {
+        out.push(&line[start..]);
+    }
+    out
+}
+
+/// The word diff of two stretches of text; a rewrite (see
+/// [`REWRITE_SIMILARITY`]) is one deletion and one insertion.
+fn words_of(from: &str, to: &str, deadline: Option<Instant>, raw: &mut Vec<(ChangeTag, String)>) {
     if from == to {
         push_segment(raw, ChangeTag::Equal, from);
         return;
@@ -200,7 +321,7 @@ fn word_segments_of(from: &str, to: &str, deadline: Instant, raw: &mut Vec<(Chan
         push_segment(raw, ChangeTag::Insert, to);
         return;
     }
-    for op in similar::capture_diff_slices_deadline(Algorithm::Patience, &a, &b, Some(deadline)) {
+    for op in similar::capture_diff_slices_deadline(Algorithm::Patience, &a, &b, deadline) {
         if op.tag() == DiffTag::Equal {
             push_segment(raw, ChangeTag::Equal, &a[op.old_range()].concat());
         } else {
@@ -284,7 +405,7 @@ fn word_ratio(a: &[&str], b: &[&str]) -> f32 {
         Algorithm::Patience,
         a,
         b,
-        Some(Instant::now() + DIFF_DEADLINE),
+        deadline_for(4 * (a.len() + b.len())),
     );
     similar::diff_ratio(&ops, a.len(), b.len())
 }
@@ -398,7 +519,7 @@ pub fn find_moves(texts: &[Texts<'_>]) -> (Vec<Move>, Vec<(String, String)>) {
             Algorithm::Patience,
             &from,
             &to,
-            Some(Instant::now() + DIFF_DEADLINE),
+            deadline_for(64 * (from.len() + to.len())),
         );
         for op in ops.iter().filter(|op| op.tag() != DiffTag::Equal) {
             // A paragraph replaced in place by a similar one was edited,
@@ -477,10 +598,17 @@ pub fn find_moves(texts: &[Texts<'_>]) -> (Vec<Move>, Vec<(String, String)>) {
                 }
             }
             bounded.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-            for &(_, n) in bounded.iter().take(CANDIDATES_PER_PARAGRAPH) {
+            // The bound is an upper bound of the ratio: once a candidate's
+            // bound is below the best ratio found, no later one can beat it.
+            let mut best = 0.0f32;
+            for &(bound, n) in bounded.iter().take(CANDIDATES_PER_PARAGRAPH) {
+                if bound < best {
+                    break;
+                }
                 let s = word_ratio(&dp.words, &inserted[n].words);
                 if s >= MOVE_SIMILARITY {
                     pairs.push((s, d, n));
+                    best = best.max(s);
                 }
             }
         }
