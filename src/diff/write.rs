@@ -163,16 +163,17 @@ pub fn terminal(r: &Report, color: bool) -> String {
             .unwrap_or_default();
         let _ = writeln!(
             out,
-            "  {} {}{}",
+            "  {} {}{} — {}",
             paint("1", &c.id),
             status_fr(c.status),
-            renamed
+            renamed,
+            c.name
         );
         for f in &c.funding {
             let _ = writeln!(
                 out,
                 "      funding {} {}: {} → {} {} ({})",
-                f.funder,
+                f.funder_name,
                 year_cell(f),
                 f.from.map_or("–".into(), euros),
                 f.to.map_or("–".into(), euros),
