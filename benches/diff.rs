@@ -1,7 +1,7 @@
 //! Benchmark of `cpo diff` (issue 10's targets): two generated periods
 //! (renamed, added and removed centres, changed amounts and texts) of 300,
 //! 1 000 and 2 000 centres, compared by the library as `cpo diff --format
-//! html` does (load, check, resolve, compare, HTML report), against `git
+//! html` does (load, resolve, compare, HTML report), against `git
 //! diff --no-index --word-diff` on the same two folders in the same run;
 //! then one centre with 50 000 sections on each side.
 //!
@@ -182,7 +182,7 @@ fn sections(runs: usize) {
             .count();
     }
     println!(
-        "one centre, {SECTIONS} sections on each side (load, check, resolve, compare): median {:.1}ms; {changed} sections changed",
+        "one centre, {SECTIONS} sections on each side (load, resolve, compare): median {:.1}ms; {changed} sections changed",
         median(times).as_secs_f64() * 1e3
     );
 }

@@ -29,6 +29,7 @@
 //! is read with values as labels and template tags taken out.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use anyhow::{Result, bail};
 use serde::Serialize;
@@ -154,10 +155,13 @@ fn read_side(
                 .map_err(|e| e.into_iter().next().map(|e| e.message).unwrap_or_default())
                 .and_then(|t| render(&t, conv, true).map_err(|e| e.message))
         } else {
-            match &side.template {
-                Some(t) => render(t, conv, false).map_err(|e| e.message),
-                None => Err("base.md does not compile".to_string()),
-            }
+            let compiled = match &side.template {
+                Some(t) => Ok(Arc::clone(t)),
+                None => BaseTemplate::new(&side.source)
+                    .map(Arc::new)
+                    .map_err(|e| e.into_iter().next().map(|e| e.message).unwrap_or_default()),
+            };
+            compiled.and_then(|t| render(&t, conv, false).map_err(|e| e.message))
         };
         match rendered {
             Ok(articles) => return Ok((articles, true)),

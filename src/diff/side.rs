@@ -13,7 +13,7 @@ use anyhow::{Context, Result, bail};
 use serde_json::Value;
 
 use super::SideInfo;
-use crate::check::Options;
+use crate::check::CheckedPeriod;
 use crate::merge::Convention;
 use crate::pipeline::{Checked, Project};
 use crate::render::template::BaseTemplate;
@@ -64,7 +64,8 @@ pub struct Side {
     pub articles: Vec<Article>,
     /// base.md as written.
     pub source: String,
-    /// base.md compiled (when it compiles).
+    /// base.md compiled, when the check compiled it (else compiled when a
+    /// reading needs it).
     pub template: Option<Arc<BaseTemplate>>,
     /// base.toml as JSON.
     pub base_data: Value,
@@ -88,11 +89,30 @@ impl Side {
     /// is). Fails when the period is absent or some centre cannot be
     /// resolved (run `cpo check` there).
     pub fn resolve(checked: &Checked<'_>, label: &str) -> Result<Side> {
-        let snapshot = checked.snapshot();
-        let origin = checked.project.origin();
-        let (Some(period), Some(checked_period)) =
-            (snapshot.period(Some(label)), checked.period(Some(label)))
-        else {
+        let resolved = checked.period(Some(label)).map(|p| CheckedPeriod {
+            label: p.label.clone(),
+            shared: p.shared.clone(),
+            conventions: p.conventions.clone(),
+            unresolved: p.unresolved.clone(),
+        });
+        Side::of(
+            checked.project,
+            resolved,
+            label,
+            checked.template(label).cloned(),
+        )
+    }
+
+    /// The side of a period of a project, from its resolved conventions.
+    pub fn of(
+        project: &Project,
+        resolved: Option<CheckedPeriod>,
+        label: &str,
+        template: Option<Arc<BaseTemplate>>,
+    ) -> Result<Side> {
+        let snapshot = project.snapshot();
+        let origin = project.origin();
+        let (Some(period), Some(checked_period)) = (snapshot.period(Some(label)), resolved) else {
             bail!(
                 "no period `{label}` in {origin} (periods: {})",
                 snapshot.period_labels().join(", ")
@@ -119,8 +139,8 @@ impl Side {
             start_year: d.first_year(),
             conventions: checked_period
                 .conventions
-                .iter()
-                .map(|c| (c.id.clone(), c.clone()))
+                .into_iter()
+                .map(|c| (c.id.clone(), c))
                 .collect(),
             articles: base_text
                 .text
@@ -133,7 +153,7 @@ impl Side {
                 })
                 .collect(),
             source: snapshot.sources.get(base_text.file).text.to_string(),
-            template: checked.template(label).cloned(),
+            template,
             base_data: serde_json::to_value(&base.data).unwrap_or(Value::Null),
             funder_names: base
                 .data
@@ -182,15 +202,14 @@ impl<'r> Snapshots<'r> {
         }
     }
 
-    /// One side: check the period at that revision and resolve it.
+    /// One side: the period at that revision, resolved. Not checked: a
+    /// comparison shows every convention that resolves and reports no
+    /// finding, so it does not pay for the rules (`cpo check` does).
+    /// base.md is compiled when a reading needs it.
     pub fn side(&mut self, spec: &Spec) -> Result<Side> {
         let label = spec.label.clone().unwrap_or_default();
         let project = self.get(spec.rev.as_deref())?;
-        let checked = project.check(&Options {
-            period: Some(label.clone()),
-            ..Options::default()
-        });
-        Side::resolve(&checked, &label)
+        Side::of(project, project.resolve(&label), &label, None)
     }
 }
 
