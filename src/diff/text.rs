@@ -321,7 +321,9 @@ fn words_of(from: &str, to: &str, deadline: Option<Instant>, raw: &mut Vec<(Chan
         push_segment(raw, ChangeTag::Insert, to);
         return;
     }
-    for op in similar::capture_diff_slices_deadline(Algorithm::Patience, &a, &b, deadline) {
+    // Words: Myers (as git's word diff); its edit script of prose is as
+    // readable as patience's and needs no hashing.
+    for op in similar::capture_diff_slices_deadline(Algorithm::Myers, &a, &b, deadline) {
         if op.tag() == DiffTag::Equal {
             push_segment(raw, ChangeTag::Equal, &a[op.old_range()].concat());
         } else {
@@ -402,7 +404,7 @@ fn word_ratio(a: &[&str], b: &[&str]) -> f32 {
         return bag_overlap(a, b);
     }
     let ops = similar::capture_diff_slices_deadline(
-        Algorithm::Patience,
+        Algorithm::Myers,
         a,
         b,
         deadline_for(4 * (a.len() + b.len())),
@@ -416,17 +418,20 @@ fn bag_overlap(a: &[&str], b: &[&str]) -> f32 {
     if a.is_empty() && b.is_empty() {
         return 1.0;
     }
-    let mut counts: HashMap<&str, i64> = HashMap::with_capacity(a.len());
-    for w in a {
-        *counts.entry(w).or_default() += 1;
-    }
-    let mut shared = 0usize;
-    for w in b {
-        if let Some(c) = counts.get_mut(w)
-            && *c > 0
-        {
-            *c -= 1;
-            shared += 1;
+    // Sorted and merged: no hashing, and short bags are the common case.
+    let (mut a, mut b) = (a.to_vec(), b.to_vec());
+    a.sort_unstable();
+    b.sort_unstable();
+    let (mut i, mut j, mut shared) = (0, 0, 0usize);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                shared += 1;
+                i += 1;
+                j += 1;
+            }
         }
     }
     (2 * shared) as f32 / (a.len() + b.len()) as f32
@@ -522,12 +527,18 @@ pub fn find_moves(texts: &[Texts<'_>]) -> (Vec<Move>, Vec<(String, String)>) {
             deadline_for(64 * (from.len() + to.len())),
         );
         for op in ops.iter().filter(|op| op.tag() != DiffTag::Equal) {
-            // A paragraph replaced in place by a similar one was edited,
-            // not moved: neither is offered to other texts.
+            // A paragraph replaced in place by one sharing most of its
+            // words was edited, not moved: neither is offered to other
+            // texts (the bag overlap, an upper bound of the similarity,
+            // is enough to keep it home).
             let edited: Vec<(usize, usize)> = op
                 .old_range()
                 .zip(op.new_range())
-                .filter(|&(o, n)| similarity(&from[o], &to[n]) >= MOVE_SIMILARITY)
+                .filter(|&(o, n)| {
+                    let a: Vec<&str> = from[o].split_whitespace().collect();
+                    let b: Vec<&str> = to[n].split_whitespace().collect();
+                    bag_overlap(&a, &b) >= MOVE_SIMILARITY
+                })
                 .collect();
             deleted_at.extend(
                 op.old_range()
