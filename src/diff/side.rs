@@ -45,8 +45,7 @@ impl Spec {
     }
 }
 
-/// An article of the common text: as written in base.md (its template
-/// source, [`Side::articles`]), or as read (see [`super::reading`]).
+/// An article of the common text as read (see [`super::reading`]).
 #[derive(Debug, Clone)]
 pub struct Article {
     pub id: String,
@@ -61,7 +60,6 @@ pub struct Side {
     pub years: usize,
     pub start_year: crate::model::Year,
     pub conventions: BTreeMap<String, Convention>,
-    pub articles: Vec<Article>,
     /// base.md as written.
     pub source: String,
     /// base.md compiled, when the check compiled it (else compiled when a
@@ -141,16 +139,6 @@ impl Side {
                 .conventions
                 .into_iter()
                 .map(|c| (c.id.clone(), c))
-                .collect(),
-            articles: base_text
-                .text
-                .sections
-                .iter()
-                .map(|s| Article {
-                    id: s.id.clone(),
-                    title: s.title.clone(),
-                    body: s.body.clone(),
-                })
                 .collect(),
             source: snapshot.sources.get(base_text.file).text.to_string(),
             template,
