@@ -98,39 +98,6 @@ impl Project {
             templates: templates.into_compiled(),
         }
     }
-
-    /// One period's conventions resolved (base and centre merged, as the
-    /// check resolves them), without the check's rules: for `diff`, which
-    /// shows every convention that resolves and reports no finding. `None`
-    /// when there is no such period.
-    pub fn resolve(&self, label: &str) -> Option<CheckedPeriod> {
-        use rayon::prelude::*;
-        let period = self.snapshot.period(Some(label))?;
-        let shared = crate::merge::Shared::of(&self.snapshot, period);
-        let resolved: Vec<(String, Option<Convention>)> = period
-            .centres
-            .par_iter()
-            .map(|c| {
-                let conv = shared
-                    .as_ref()
-                    .and_then(|s| crate::merge::convention(period, s, &c.id, &mut Vec::new()));
-                (c.id.clone(), conv)
-            })
-            .collect();
-        let mut out = CheckedPeriod {
-            label: period.label.clone(),
-            shared,
-            conventions: Vec::new(),
-            unresolved: Vec::new(),
-        };
-        for (id, conv) in resolved {
-            match conv {
-                Some(c) => out.conventions.push(c),
-                None => out.unresolved.push(id),
-            }
-        }
-        Some(out)
-    }
 }
 
 /// A checked repository: the findings, and what later stages consume.
@@ -210,6 +177,41 @@ impl Checked<'_> {
         } else {
             Verdict::Rejected(reasons)
         }
+    }
+}
+
+impl Project {
+    /// One period's conventions resolved (base and centre merged, as the
+    /// check resolves them), without the check's rules: for `diff`, which
+    /// shows every convention that resolves and reports no finding. `None`
+    /// when there is no such period.
+    pub fn resolve(&self, label: &str) -> Option<CheckedPeriod> {
+        use rayon::prelude::*;
+        let period = self.snapshot.period(Some(label))?;
+        let shared = crate::merge::Shared::of(&self.snapshot, period);
+        let resolved: Vec<(String, Option<Convention>)> = period
+            .centres
+            .par_iter()
+            .map(|c| {
+                let conv = shared
+                    .as_ref()
+                    .and_then(|s| crate::merge::convention(period, s, &c.id, &mut Vec::new()));
+                (c.id.clone(), conv)
+            })
+            .collect();
+        let mut out = CheckedPeriod {
+            label: period.label.clone(),
+            shared,
+            conventions: Vec::new(),
+            unresolved: Vec::new(),
+        };
+        for (id, conv) in resolved {
+            match conv {
+                Some(c) => out.conventions.push(c),
+                None => out.unresolved.push(id),
+            }
+        }
+        Some(out)
     }
 }
 
