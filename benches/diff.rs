@@ -25,10 +25,15 @@ fn median(mut times: Vec<Duration>) -> Duration {
 fn library_diff(root: &Path) -> (usize, usize) {
     let mut snapshots = Snapshots::new(root);
     let (from, to) = resolve_pair(&mut snapshots, None, None, None).expect("resolving");
-    let report = cpo::diff::compare(&from, &to, &cpo::diff::Options::default()).expect("comparing");
+    let report = cpo::diff::compare(
+        &from,
+        &to,
+        &cpo::diff::Options::default(),
+        &cpo::pipeline::TextReader,
+    )
+    .expect("comparing");
     let project = snapshots.get(None).expect("the work tree");
-    let theme = cpo::render::theme::Theme::load(project.snapshot()).expect("the templates");
-    let html = cpo::diff::view::html(&report, &theme).expect("the HTML report");
+    let html = cpo::pipeline::diff_report(project, &report, false).expect("the HTML report");
     (html.len(), report.summary.centres.changed.len())
 }
 
@@ -171,8 +176,13 @@ fn sections(runs: usize) {
         let mut snapshots = Snapshots::new(dir.path());
         let (from, to) =
             resolve_pair(&mut snapshots, Some("@HEAD"), None, None).expect("resolving");
-        let report =
-            cpo::diff::compare(&from, &to, &cpo::diff::Options::default()).expect("comparing");
+        let report = cpo::diff::compare(
+            &from,
+            &to,
+            &cpo::diff::Options::default(),
+            &cpo::pipeline::TextReader,
+        )
+        .expect("comparing");
         times.push(t.elapsed());
         changed = report
             .centres

@@ -215,6 +215,71 @@ impl Project {
     }
 }
 
+/// How `diff` reads the common text and the centres' texts: as `render`
+/// reads them (`render::reading`). The two stages are peers; the pipeline
+/// hands one to the other.
+pub struct TextReader;
+
+impl crate::diff::Reader for TextReader {
+    fn rendered(
+        &self,
+        source: &str,
+        conv: &Convention,
+        placeholders: bool,
+    ) -> Result<Vec<crate::diff::side::Article>, String> {
+        crate::render::reading::rendered(source, conv, placeholders)
+            .map(|articles| articles.into_iter().map(article).collect())
+    }
+
+    fn source_articles(&self, source: &str) -> Vec<crate::diff::side::Article> {
+        crate::render::reading::from_source(source)
+            .into_iter()
+            .map(article)
+            .collect()
+    }
+
+    fn plain_text(&self, markdown: &str) -> String {
+        crate::render::reading::plain_text(markdown)
+    }
+}
+
+fn article(a: crate::render::reading::ReadArticle) -> crate::diff::side::Article {
+    crate::diff::side::Article {
+        id: a.id,
+        title: a.title,
+        body: a.body,
+    }
+}
+
+/// The comparison report as HTML (`markdown` false) or Markdown, with the
+/// repository's templates `diff.html` and `diff.md` (overridable from
+/// `templates/`). Templates that do not compile are an error naming them.
+pub fn diff_report(
+    project: &Project,
+    report: &crate::diff::Report,
+    markdown: bool,
+) -> Result<String> {
+    use crate::render::theme::{DIFF_HTML, DIFF_MD, Theme};
+    let snapshot = project.snapshot();
+    let theme = Theme::load(snapshot).map_err(|diags| {
+        let msgs: Vec<String> = diags
+            .iter()
+            .map(|d| format!("{}: {}", snapshot.sources.describe(&d.loc), d.message))
+            .collect();
+        anyhow::anyhow!(
+            "the templates do not compile (run `cpo check`):\n  {}",
+            msgs.join("\n  ")
+        )
+    })?;
+    let page = crate::diff::view::Page::of(report);
+    let text = if markdown {
+        theme.render_markdown(DIFF_MD, &page)
+    } else {
+        theme.render(DIFF_HTML, &page)
+    };
+    text.map_err(|e| anyhow::anyhow!(e.message))
+}
+
 /// Whether a finding concerns a convention (see [`Checked::verdict`]).
 fn concerns(d: &Diagnostic, kind: &FileKind, conv: &Convention) -> bool {
     if let Some(about) = &d.centre {
@@ -370,12 +435,10 @@ pub fn build<'p>(
         let from = crate::diff::side::Side::resolve(&checked, &previous.label)
             .with_context(|| format!("comparing with period {}", previous.label))?;
         let to = crate::diff::side::Side::resolve(&checked, &label)?;
-        let report = crate::diff::compare(&from, &to, &crate::diff::Options::default())?;
+        let report =
+            crate::diff::compare(&from, &to, &crate::diff::Options::default(), &TextReader)?;
         let name = format!("comparaison-{}.html", previous.label);
-        let theme = crate::render::theme::Theme::load(project.snapshot())
-            .map_err(|_| anyhow::anyhow!("the templates do not compile: run `cpo check`"))?;
-        let html =
-            crate::diff::view::html(&report, &theme).map_err(|e| anyhow::anyhow!(e.message))?;
+        let html = diff_report(project, &report, false)?;
         crate::render::write_if_changed(&out.join(&label).join(&name), html.as_bytes())?;
         reports.push(crate::render::IndexLink {
             href: name,

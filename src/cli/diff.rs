@@ -7,8 +7,8 @@ use clap::{Args, ValueEnum};
 
 use super::{Global, Outcome, emit, style::Style};
 use crate::diff::side::{Snapshots, resolve_pair};
-use crate::diff::{Options, Reading, compare, view, write};
-use crate::render::theme::Theme;
+use crate::diff::{Options, Reading, compare, write};
+use crate::pipeline::{TextReader, diff_report};
 use crate::repo::write_atomic;
 
 #[derive(Debug, Args)]
@@ -55,39 +55,16 @@ pub fn run(g: &Global, args: DiffArgs) -> Result<Outcome> {
             .clone()
             .map_or(Reading::Placeholders, Reading::Centre),
     };
-    let report = compare(&from, &to, &options)?;
-    // The report templates are the repository's as it is now (its work
-    // tree), whichever revisions are compared.
-    let mut theme = || -> Result<Theme> {
-        let project = snapshots.get(None)?;
-        Theme::load(project.snapshot()).map_err(|diags| {
-            let msgs: Vec<String> = diags
-                .iter()
-                .map(|d| {
-                    format!(
-                        "{}: {}",
-                        project.snapshot().sources.describe(&d.loc),
-                        d.message
-                    )
-                })
-                .collect();
-            anyhow::anyhow!(
-                "the templates do not compile (run `cpo check`):\n  {}",
-                msgs.join("\n  ")
-            )
-        })
-    };
+    let report = compare(&from, &to, &options, &TextReader)?;
     let text = match args.format {
         DiffFormat::Terminal => {
             let color = args.out.is_none() && Style::for_stdout(g.color).enabled;
             write::terminal(&report, color)
         }
-        DiffFormat::Md => {
-            view::markdown(&report, &theme()?).map_err(|e| anyhow::anyhow!(e.message))?
-        }
-        DiffFormat::Html => {
-            view::html(&report, &theme()?).map_err(|e| anyhow::anyhow!(e.message))?
-        }
+        // The report templates are the repository's as it is now (its work
+        // tree), whichever revisions are compared.
+        DiffFormat::Md => diff_report(snapshots.get(None)?, &report, true)?,
+        DiffFormat::Html => diff_report(snapshots.get(None)?, &report, false)?,
         DiffFormat::Json => write::json(&report),
     };
     match &args.out {

@@ -33,7 +33,7 @@ use serde_json::Value;
 use crate::merge::Convention;
 use crate::model::{Amount, Year};
 use labels::{LabelCx, Scope};
-pub use reading::{Reading, ReadingInfo};
+pub use reading::{Reader, Reading, ReadingInfo};
 use side::{Article, Side};
 use text::{Move, Run, Texts, find_moves, has_changes, moved_items, word_runs};
 
@@ -294,11 +294,12 @@ fn delta(
     }
 }
 
-/// Compare two resolved sides. Fails only when `--as` names a centre
-/// that is not on both sides, or base.md does not render for it.
-pub fn compare(from: &Side, to: &Side, options: &Options) -> Result<Report> {
+/// Compare two resolved sides, reading texts with `reader` (see
+/// [`reading`]). Fails only when `--as` names a centre that is not on both
+/// sides, or base.md does not render for it.
+pub fn compare(from: &Side, to: &Side, options: &Options, reader: &dyn Reader) -> Result<Report> {
     let names = entry_names(from, to);
-    let base = compare_base(from, to, &options.reading, &names)?;
+    let base = compare_base(from, to, &options.reading, &names, reader)?;
 
     // Match centres: by id, then a new centre's previous_id.
     let mut matched: Vec<(Option<&Convention>, Option<&Convention>)> = Vec::new();
@@ -336,7 +337,7 @@ pub fn compare(from: &Side, to: &Side, options: &Options) -> Result<Report> {
 
     let centres: Vec<CentreReport> = matched
         .par_iter()
-        .map(|(f, t)| compare_centre(from, to, *f, *t, &names))
+        .map(|(f, t)| compare_centre(from, to, *f, *t, &names, reader))
         .collect();
     let mut summary = CentreSummary::default();
     for report in &centres {
@@ -396,10 +397,12 @@ fn entry_names(from: &Side, to: &Side) -> HashMap<String, String> {
                     && let Ok(sig) =
                         serde_json::from_value::<crate::model::base::Signatory>(e.clone())
                 {
-                    names.insert(
-                        format!("{collection}.{id}.de"),
-                        crate::render::parties::signatory_noun(&sig).de(),
+                    let noun = crate::fr::wording::NounPhrase::common(
+                        &sig.name,
+                        sig.article.map(Into::into),
+                        sig.gender.map(Into::into),
                     );
+                    names.insert(format!("{collection}.{id}.de"), noun.de());
                 }
             }
         }
@@ -412,8 +415,9 @@ fn compare_base(
     to: &Side,
     reading: &Reading,
     names: &HashMap<String, String>,
+    reader: &dyn Reader,
 ) -> Result<BaseReport> {
-    let (fa, ta, reading) = reading::read_both(from, to, reading)?;
+    let (fa, ta, reading) = reading::read_both(from, to, reading, reader)?;
     let f_index: HashMap<&str, usize> = fa
         .iter()
         .enumerate()
@@ -683,6 +687,7 @@ fn compare_centre(
     from: Option<&Convention>,
     to: Option<&Convention>,
     names: &HashMap<String, String>,
+    reader: &dyn Reader,
 ) -> CentreReport {
     let id = to.or(from).map(|c| c.id.clone()).unwrap_or_default();
     let name = to.or(from).map(|c| c.data.name.clone()).unwrap_or_default();
@@ -832,7 +837,12 @@ fn compare_centre(
         .map(|id| {
             let a = fs_by_id.get(id).map(|s| s.body.as_str());
             let b = ts_by_id.get(id).map(|s| s.body.as_str());
-            (a != b).then(|| (a.map(reading::readable_text), b.map(reading::readable_text)))
+            (a != b).then(|| {
+                (
+                    a.map(|t| reader.plain_text(t)),
+                    b.map(|t| reader.plain_text(t)),
+                )
+            })
         })
         .collect();
     let texts: Vec<Texts<'_>> = ids

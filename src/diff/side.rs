@@ -7,7 +7,6 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
 use serde_json::Value;
@@ -16,7 +15,6 @@ use super::SideInfo;
 use crate::check::CheckedPeriod;
 use crate::merge::Convention;
 use crate::pipeline::{Checked, Project};
-use crate::render::template::BaseTemplate;
 use crate::repo::Origin;
 
 /// `LABEL`, `LABEL@REV` or `@REV`.
@@ -62,9 +60,6 @@ pub struct Side {
     pub conventions: BTreeMap<String, Convention>,
     /// base.md as written.
     pub source: String,
-    /// base.md compiled, when the check compiled it (else compiled when a
-    /// reading needs it).
-    pub template: Option<Arc<BaseTemplate>>,
     /// base.toml as JSON.
     pub base_data: Value,
     /// Signatory id -> name, for funding summaries.
@@ -93,21 +88,11 @@ impl Side {
             conventions: p.conventions.clone(),
             unresolved: p.unresolved.clone(),
         });
-        Side::of(
-            checked.project,
-            resolved,
-            label,
-            checked.template(label).cloned(),
-        )
+        Side::of(checked.project, resolved, label)
     }
 
     /// The side of a period of a project, from its resolved conventions.
-    pub fn of(
-        project: &Project,
-        resolved: Option<CheckedPeriod>,
-        label: &str,
-        template: Option<Arc<BaseTemplate>>,
-    ) -> Result<Side> {
+    pub fn of(project: &Project, resolved: Option<CheckedPeriod>, label: &str) -> Result<Side> {
         let snapshot = project.snapshot();
         let origin = project.origin();
         let (Some(period), Some(checked_period)) = (snapshot.period(Some(label)), resolved) else {
@@ -141,7 +126,6 @@ impl Side {
                 .map(|c| (c.id.clone(), c))
                 .collect(),
             source: snapshot.sources.get(base_text.file).text.to_string(),
-            template,
             base_data: serde_json::to_value(&base.data).unwrap_or(Value::Null),
             funder_names: base
                 .data
@@ -193,11 +177,10 @@ impl<'r> Snapshots<'r> {
     /// One side: the period at that revision, resolved. Not checked: a
     /// comparison shows every convention that resolves and reports no
     /// finding, so it does not pay for the rules (`cpo check` does).
-    /// base.md is compiled when a reading needs it.
     pub fn side(&mut self, spec: &Spec) -> Result<Side> {
         let label = spec.label.clone().unwrap_or_default();
         let project = self.get(spec.rev.as_deref())?;
-        Side::of(project, project.resolve(&label), &label, None)
+        Side::of(project, project.resolve(&label), &label)
     }
 }
 

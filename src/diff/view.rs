@@ -1,7 +1,8 @@
 //! The report for its readers: a [`Page`] of preformatted French strings
-//! built from a [`Report`], rendered by the theme's templates `diff.html`
+//! built from a [`Report`], for the theme's templates `diff.html`
 //! (autoescaped HTML) and `diff.md` (escaped for Markdown), which a
-//! repository overrides from its `templates/` like the other pages.
+//! repository overrides from its `templates/` like the other pages
+//! (`pipeline::diff_report` renders them).
 //!
 //! Every decision about wording is taken here, once, so that the two
 //! templates (and a user's override) only lay out: articles are named
@@ -28,21 +29,10 @@ use super::{
 };
 use crate::fr;
 use crate::fr::typography::{self, Options};
-use crate::render::template::TemplateError;
-use crate::render::theme::{DIFF_HTML, DIFF_MD, Theme};
 
-/// The report as one self-contained HTML page (`templates/diff.html`).
-pub fn html(report: &Report, theme: &Theme) -> Result<String, TemplateError> {
-    theme.render(DIFF_HTML, &Page::of(report))
-}
-
-/// The report as Markdown (`templates/diff.md`), for a merge request or a
-/// wiki page.
-pub fn markdown(report: &Report, theme: &Theme) -> Result<String, TemplateError> {
-    theme.render_markdown(DIFF_MD, &Page::of(report))
-}
-
-/// What the report templates see.
+/// What the report templates see (`templates/diff.html`, rendered with
+/// HTML escaping, and `templates/diff.md`, with Markdown escaping, by the
+/// pipeline's theme: `diff` and `render` are peers).
 #[derive(Debug, Serialize)]
 pub struct Page {
     /// « Comparaison des conventions 2018-2021 et 2022-2025 »

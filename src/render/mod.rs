@@ -23,6 +23,7 @@ pub mod md;
 pub mod parties;
 #[cfg(feature = "pdf")]
 pub mod pdf;
+pub mod reading;
 pub mod template;
 pub mod theme;
 pub mod typeset;
