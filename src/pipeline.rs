@@ -118,6 +118,7 @@ impl Project {
             period: Some(label.to_string()),
             centres: vec![centre.to_string()],
             deny_warnings: false,
+            findings_only: false,
         });
         if let Some(conv) = checked
             .period(Some(label))
@@ -445,6 +446,7 @@ pub fn verify(root: &Path, file: &Path, rev: Option<&str>) -> Result<Verificatio
         period: Some(identity.period.clone()),
         centres: vec![identity.id.clone()],
         deny_warnings: false,
+        findings_only: false,
     });
     let period = project
         .snapshot()

@@ -155,6 +155,17 @@ impl SealChecks {
 }
 
 impl RuleSource for SealChecks {
+    /// The sealed conventions: their fingerprints are compared.
+    fn needs(&self, cx: &PeriodCx<'_>, conv: &Convention) -> bool {
+        cx.period.seals.as_ref().is_some_and(|(_, tree)| {
+            tree.get("seal")
+                .and_then(Node::as_array)
+                .unwrap_or_default()
+                .iter()
+                .any(|r| r.get("centre").and_then(Node::as_str) == Some(conv.id.as_str()))
+        })
+    }
+
     fn conventions(&self, cx: &PeriodCx<'_>, convs: &[Convention], out: &mut Vec<Diagnostic>) {
         let period = cx.period;
         let (seals, problems) = read(period);

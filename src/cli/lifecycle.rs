@@ -285,6 +285,7 @@ pub fn seal(g: &Global, args: SealArgs) -> Result<Outcome> {
         period: Some(label.clone()),
         centres: args.centres.clone(),
         deny_warnings: false,
+        findings_only: false,
     });
     let sealed = match pipeline::seal(&checked, &label, &args.centres, date.into(), args.amend) {
         Ok(s) => s,

@@ -104,6 +104,7 @@ pub fn run(g: &Global, args: RenderArgs) -> Result<Outcome> {
         period: Some(label.clone()),
         centres: args.centres.clone(),
         deny_warnings: false,
+        findings_only: false,
     });
     let date = checked
         .period(Some(&label))

@@ -631,6 +631,7 @@ impl Server {
             period,
             centres: centres.map(|c| c.into_iter().collect()).unwrap_or_default(),
             deny_warnings: false,
+            findings_only: false,
         };
         let checked = project.check(&options);
         for p in &checked.outcome.periods {
