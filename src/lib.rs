@@ -28,6 +28,7 @@ pub mod escape;
 pub mod fr;
 pub mod ident;
 pub mod lifecycle;
+pub mod lsp;
 pub mod merge;
 pub mod model;
 pub mod pipeline;

@@ -51,6 +51,14 @@ impl Project {
         Project::from_tree(root, Box::new(Overlay::new(base, buffers)))
     }
 
+    /// The repository at `root` read through any tree: the language server
+    /// passes its unsaved buffers over a view that lists only the period
+    /// and centres an edit can affect, so that a keystroke in one centre
+    /// of two thousand does not read the other 3 999 files.
+    pub fn with_tree(root: &Path, tree: Box<dyn Tree>) -> Result<Project> {
+        Project::from_tree(root, tree)
+    }
+
     fn from_tree(root: &Path, tree: Box<dyn Tree>) -> Result<Project> {
         let snapshot = Snapshot::load(tree.as_ref())
             .with_context(|| format!("reading the repository at {}", root.display()))?;
@@ -97,6 +105,42 @@ impl Project {
             outcome,
             templates: templates.into_compiled(),
         }
+    }
+}
+
+impl Project {
+    /// One centre of a period resolved (base + centre), or why it cannot
+    /// be. A convention that resolves is given even when `check` finds
+    /// errors in it (`merge` and `explain` show what is; see
+    /// [`Checked::verdict`]).
+    pub fn resolve_centre(&self, label: &str, centre: &str) -> Result<Convention> {
+        let checked = self.check(&Options {
+            period: Some(label.to_string()),
+            centres: vec![centre.to_string()],
+            deny_warnings: false,
+            findings_only: false,
+        });
+        if let Some(conv) = checked
+            .period(Some(label))
+            .and_then(|p| p.conventions.iter().find(|c| c.id == centre))
+        {
+            return Ok(conv.clone());
+        }
+        let sources = &checked.snapshot().sources;
+        let errors: Vec<String> = checked
+            .diagnostics()
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .map(|d| format!("{}: {}", sources.describe(&d.loc), d.message))
+            .collect();
+        anyhow::bail!(
+            "centre `{centre}` of period {label} cannot be resolved:\n  {}\n(run `cpo check` for details)",
+            if errors.is_empty() {
+                "its files are incomplete".to_string()
+            } else {
+                errors.join("\n  ")
+            }
+        )
     }
 }
 
@@ -337,26 +381,22 @@ pub fn check_output_dir(root: &Path, dir: &Path) -> Result<()> {
         } else {
             std::env::current_dir().unwrap_or_default().join(p)
         };
-        // Resolve what exists (symbolic links), keep the rest as written.
-        let mut existing = abs.clone();
-        let mut rest = Vec::new();
-        while !existing.exists() {
-            match (existing.file_name(), existing.parent()) {
-                (Some(name), Some(parent)) => {
-                    rest.push(name.to_os_string());
-                    existing = parent.to_path_buf();
-                }
-                _ => break,
-            }
-        }
-        let mut out = existing.canonicalize().unwrap_or(existing);
-        for name in rest.into_iter().rev() {
-            match name.to_str() {
-                Some("..") => {
+        // Follow the path as the system will when it creates the folder:
+        // each existing part resolved (symbolic links), `..` going up from
+        // there, the rest as written (`dist/../periods` is `periods`).
+        let mut out = PathBuf::new();
+        for part in abs.components() {
+            match part {
+                std::path::Component::ParentDir => {
                     out.pop();
                 }
-                Some(".") => {}
-                _ => out.push(name),
+                std::path::Component::CurDir => {}
+                other => {
+                    out.push(other);
+                    if let Ok(real) = out.canonicalize() {
+                        out = real;
+                    }
+                }
             }
         }
         out
@@ -507,6 +547,7 @@ pub fn verify(root: &Path, file: &Path, rev: Option<&str>) -> Result<Verificatio
         period: Some(identity.period.clone()),
         centres: vec![identity.id.clone()],
         deny_warnings: false,
+        findings_only: false,
     });
     let period = project
         .snapshot()

@@ -155,6 +155,17 @@ impl SealChecks {
 }
 
 impl RuleSource for SealChecks {
+    /// The sealed conventions: their fingerprints are compared.
+    fn needs(&self, cx: &PeriodCx<'_>, conv: &Convention) -> bool {
+        cx.period.seals.as_ref().is_some_and(|(_, tree)| {
+            tree.get("seal")
+                .and_then(Node::as_array)
+                .unwrap_or_default()
+                .iter()
+                .any(|r| r.get("centre").and_then(Node::as_str) == Some(conv.id.as_str()))
+        })
+    }
+
     fn conventions(&self, cx: &PeriodCx<'_>, convs: &[Convention], out: &mut Vec<Diagnostic>) {
         let period = cx.period;
         let (seals, problems) = read(period);
@@ -225,6 +236,7 @@ impl SealChecks {
         }
         let rel = layout::period_file(&period.label, SEALS_FILE);
         let file_loc = period.seals.as_ref().map(|(f, _)| Loc::file_start(*f));
+        let deleted_loc = Loc::file_start(period.seals_file);
         let history = crate::repo::file_history(&self.root, &rel);
         let committed: Vec<(String, Option<SealsFile>)> = match &history {
             Some(h) => h
@@ -279,26 +291,25 @@ impl SealChecks {
                         .unwrap_or_default();
                     let loc = file_loc
                         .clone()
-                        .or_else(|| seals.first().map(|s| s.1.clone()));
-                    if let Some(loc) = loc {
-                        let at = if commit == "the work tree" {
-                            "in the work tree".to_string()
-                        } else {
-                            format!("at commit {}", &commit[..commit.len().min(12)])
-                        };
-                        out.push(
-                            Diagnostic::new(
-                                Rule::SealedChanged,
-                                loc,
-                                format!(
-                                    "seals.toml was rewritten {at}: the seal of `{centre}` of {date} recorded at commit {} was edited or removed",
-                                    &prev_commit[..prev_commit.len().min(12)]
-                                ),
-                            )
-                            .with_help("seals are only ever appended: restore seals.toml from git and add new seals with `cpo seal`")
-                            .about(&centre),
-                        );
-                    }
+                        .or_else(|| seals.first().map(|s| s.1.clone()))
+                        .unwrap_or_else(|| deleted_loc.clone());
+                    let at = if commit == "the work tree" {
+                        "in the work tree".to_string()
+                    } else {
+                        format!("at commit {}", &commit[..commit.len().min(12)])
+                    };
+                    out.push(
+                        Diagnostic::new(
+                            Rule::SealedChanged,
+                            loc,
+                            format!(
+                                "seals.toml was rewritten {at}: the seal of `{centre}` of {date} recorded at commit {} was edited or removed",
+                                &prev_commit[..prev_commit.len().min(12)]
+                            ),
+                        )
+                        .with_help("seals are only ever appended: restore seals.toml from git and add new seals with `cpo seal`")
+                        .about(&centre),
+                    );
                     return;
                 }
             }

@@ -147,25 +147,41 @@ fn siret(value: &str, loc: Loc, whose: &str, diags: &mut Vec<Diagnostic>) {
     }
 }
 
+/// What the check across centres needs of a convention: its SIRET and
+/// where it is written.
+#[derive(Debug, Clone)]
+pub struct CentreSiret {
+    pub id: String,
+    pub siret: String,
+    pub loc: Loc,
+}
+
+impl CentreSiret {
+    pub fn of(conv: &Convention) -> CentreSiret {
+        CentreSiret {
+            id: conv.id.clone(),
+            siret: conv.data.association.siret.clone(),
+            loc: conv.tree.loc_of(&["association", "siret"]),
+        }
+    }
+}
+
 /// Two centres of a period with one SIRET.
-pub fn across_centres(convs: &[Convention], diags: &mut Vec<Diagnostic>) {
-    let mut by_siret: BTreeMap<&str, Vec<&Convention>> = BTreeMap::new();
-    for conv in convs {
-        by_siret
-            .entry(conv.data.association.siret.as_str())
-            .or_default()
-            .push(conv);
+pub fn across_centres(centres: &[CentreSiret], diags: &mut Vec<Diagnostic>) {
+    let mut by_siret: BTreeMap<&str, Vec<&CentreSiret>> = BTreeMap::new();
+    for c in centres {
+        by_siret.entry(c.siret.as_str()).or_default().push(c);
     }
     for (siret, same) in by_siret {
         if same.len() < 2 {
             continue;
         }
-        for conv in &same[1..] {
+        for c in &same[1..] {
             diags.push(
                 Diagnostic::new(
                     Rule::DuplicateSiret,
-                    conv.tree.loc_of(&["association", "siret"]),
-                    format!("centre `{}` has the SIRET {siret} of centre `{}`", conv.id, same[0].id),
+                    c.loc.clone(),
+                    format!("centre `{}` has the SIRET {siret} of centre `{}`", c.id, same[0].id),
                 )
                 .with_help("each establishment has its own SIRET; one association running two centres has two NICs"),
             );

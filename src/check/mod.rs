@@ -39,6 +39,12 @@ pub struct Options {
     pub centres: Vec<String>,
     /// `--deny warnings`.
     pub deny_warnings: bool,
+    /// Only the findings are wanted (`cpo check`, CI): each convention is
+    /// dropped once its own rules have run, unless a rule across
+    /// conventions needs it ([`RuleSource::needs`]), so the memory a check
+    /// takes does not grow with resolved conventions. `CheckedPeriod`'s
+    /// `conventions` then holds only those.
+    pub findings_only: bool,
 }
 
 /// One period as the check leaves it.
@@ -80,8 +86,13 @@ pub trait RuleSource: Sync {
     fn period(&self, _cx: &PeriodCx<'_>, _out: &mut Vec<Diagnostic>) {}
     /// Once per resolved convention.
     fn convention(&self, _cx: &PeriodCx<'_>, _conv: &Convention, _out: &mut Vec<Diagnostic>) {}
-    /// Once per period, with all its resolved conventions.
+    /// Once per period, with all its resolved conventions (with
+    /// [`Options::findings_only`], those this source [`needs`](Self::needs)).
     fn conventions(&self, _cx: &PeriodCx<'_>, _convs: &[Convention], _out: &mut Vec<Diagnostic>) {}
+    /// Whether [`conventions`](Self::conventions) needs this convention.
+    fn needs(&self, _cx: &PeriodCx<'_>, _conv: &Convention) -> bool {
+        false
+    }
 }
 
 /// Check a snapshot: every finding (severities from `[lints]` and
@@ -147,24 +158,34 @@ fn check_period(
         .iter()
         .filter(|c| options.centres.is_empty() || options.centres.contains(&c.id))
         .collect();
-    let results: Vec<(Option<Convention>, Vec<Diagnostic>)> = selected
+    type Checked = (
+        Option<Convention>,
+        Option<identity::CentreSiret>,
+        Vec<Diagnostic>,
+    );
+    let results: Vec<Checked> = selected
         .par_iter()
         .map(|centre| {
             let mut out = Vec::new();
             let conv = check_centre(&cx, centre, sources, &mut out);
-            (conv, out)
+            let siret = conv.as_ref().map(identity::CentreSiret::of);
+            let conv =
+                conv.filter(|c| !options.findings_only || sources.iter().any(|s| s.needs(&cx, c)));
+            (conv, siret, out)
         })
         .collect();
     let mut conventions = Vec::new();
+    let mut sirets = Vec::new();
     let mut unresolved = Vec::new();
-    for (centre, (conv, out)) in selected.iter().zip(results) {
+    for (centre, (conv, siret, out)) in selected.iter().zip(results) {
         diags.extend(out);
-        match conv {
-            Some(conv) => conventions.push(conv),
+        match siret {
+            Some(s) => sirets.push(s),
             None => unresolved.push(centre.id.clone()),
         }
+        conventions.extend(conv);
     }
-    identity::across_centres(&conventions, diags);
+    identity::across_centres(&sirets, diags);
     for s in sources {
         s.conventions(&cx, &conventions, diags);
     }

@@ -7,9 +7,20 @@ use crate::model::base::SectionRules;
 use crate::model::text::is_blank;
 use crate::model::{Document, Period};
 
-/// base.md: article ids must be unique (the diff follows them).
+/// base.md: it has articles, and their ids are unique (the diff follows
+/// them).
 pub fn base(period: &Period, diags: &mut Vec<Diagnostic>) {
     if let Some(doc) = &period.base_text {
+        if doc.text.sections.is_empty() {
+            diags.push(
+                Diagnostic::new(
+                    Rule::MissingSection,
+                    Loc::file_start(doc.file),
+                    "base.md has no article: a convention would hold none",
+                )
+                .with_help("write each article as a heading `## Title {#id}` and its text"),
+            );
+        }
         duplicates(
             doc.text
                 .sections

@@ -77,6 +77,7 @@ pub fn run(g: &Global, args: CheckArgs) -> Result<Outcome> {
         }),
         centres: args.centres,
         deny_warnings: args.deny.is_some(),
+        findings_only: true,
     };
     let checked = project.check(&options);
     let report = checked.report();

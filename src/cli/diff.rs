@@ -67,10 +67,10 @@ pub fn run(g: &Global, args: DiffArgs) -> Result<Outcome> {
         DiffFormat::Html => diff_report(snapshots.get(None)?, &report, false)?,
         DiffFormat::Json => write::json(&report),
     };
-    match &args.out {
+    match g.opt_path(args.out.as_deref()) {
         Some(path) => {
-            crate::pipeline::check_output_file(&root, path)?;
-            write_atomic(path, text.as_bytes())?
+            crate::pipeline::check_output_file(&root, &path)?;
+            write_atomic(&path, text.as_bytes())?
         }
         None => emit(&text)?,
     }

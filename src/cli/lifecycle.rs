@@ -2,7 +2,7 @@
 //! completions, man. The work is in `crate::lifecycle`; this file parses
 //! arguments and says what was done.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
@@ -51,13 +51,27 @@ pub struct ExportArgs {
     /// Write to this file instead of standard output
     #[arg(long, short = 'o', value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// CSV field separator: one ASCII character, `;` for a spreadsheet in French, `tab` for a tab
+    #[arg(long, value_name = "CHAR", value_parser = export::parse_delimiter)]
+    pub delimiter: Option<u8>,
+    /// Begin the CSV with a UTF-8 byte order mark, by which Excel knows the file is UTF-8
+    #[arg(long)]
+    pub bom: bool,
+    /// Write CSV amounts with a decimal comma (125000,50), which a spreadsheet in French reads as numbers
+    #[arg(long)]
+    pub decimal_comma: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ExportFormat {
+    /// One row per centre, funder and year
     Csv,
+    /// The rows of `csv` as a JSON array
     Json,
+    /// The SCDL subventions 2.1.1 CSV (open data): only conventions `cpo check` accepts
     Scdl,
+    /// A workbook of funding tables: one sheet per period (all periods unless `--period`)
+    Xlsx,
 }
 
 #[derive(Debug, Args)]
@@ -177,37 +191,83 @@ pub fn fmt(g: &Global, args: FmtArgs) -> Result<Outcome> {
 }
 
 pub fn export(g: &Global, args: ExportArgs) -> Result<Outcome> {
+    let csv_options = [
+        (args.delimiter.is_some(), "--delimiter"),
+        (args.bom, "--bom"),
+        (args.decimal_comma, "--decimal-comma"),
+    ];
+    if args.format != ExportFormat::Csv
+        && let Some((_, flag)) = csv_options.iter().find(|(given, _)| *given)
+    {
+        anyhow::bail!("{flag} is an option of `--format csv`");
+    }
+    // Refused before any work: a workbook's bytes would garble the terminal.
+    if args.format == ExportFormat::Xlsx && args.out.is_none() && std::io::stdout().is_terminal() {
+        anyhow::bail!(
+            "an xlsx workbook is binary and standard output is a terminal: write it to a file with `-o FILE.xlsx`"
+        );
+    }
     let project = super::open(g)?;
-    let period = super::select_period(project.snapshot(), g.period.as_deref())?;
-    let label = period.label.clone();
+    // The workbook has a sheet per period: all of them unless `--period`
+    // names one. The other formats export one period, the latest by default.
+    let labels: Vec<String> = if args.format == ExportFormat::Xlsx && g.period.is_none() {
+        project
+            .snapshot()
+            .period_labels()
+            .into_iter()
+            .map(String::from)
+            .collect()
+    } else {
+        let period = super::select_period(project.snapshot(), g.period.as_deref())?;
+        vec![period.label.clone()]
+    };
+    if labels.is_empty() {
+        anyhow::bail!("the repository has no period yet: create one under periods/");
+    }
     let checked = project.check(&crate::check::Options {
-        period: Some(label.clone()),
+        period: (labels.len() == 1).then(|| labels[0].clone()),
         ..Default::default()
     });
     let format = match args.format {
-        ExportFormat::Csv => export::Format::Csv,
+        ExportFormat::Csv => export::Format::Csv(export::CsvStyle {
+            delimiter: args.delimiter.unwrap_or(b','),
+            bom: args.bom,
+            decimal_comma: args.decimal_comma,
+        }),
         ExportFormat::Json => export::Format::Json,
         ExportFormat::Scdl => export::Format::Scdl,
+        ExportFormat::Xlsx => export::Format::Xlsx,
     };
-    let exported = export::export(&checked, &label, format)?;
+    let labels: Vec<&str> = labels.iter().map(String::as_str).collect();
+    let exported = export::export(&checked, &labels, format)?;
     for (id, reasons) in &exported.rejected {
         say(&format!(
             "error: convention `{id}` is left out of the export: `cpo check` rejects it\n  {}",
             reasons.join("\n  ")
         ));
     }
-    match &args.out {
+    match g.opt_path(args.out.as_deref()) {
         Some(path) => {
-            pipeline::check_output_file(project.root(), path)?;
-            write_atomic(path, &exported.bytes)?
+            pipeline::check_output_file(project.root(), &path)?;
+            write_atomic(&path, &exported.bytes)?
         }
-        None => emit(&String::from_utf8_lossy(&exported.bytes))?,
+        None => emit_bytes(&exported.bytes)?,
     }
     Ok(if exported.rejected.is_empty() {
         Outcome::Success
     } else {
         Outcome::Failure
     })
+}
+
+/// Write bytes (a workbook, a CSV with its BOM) to standard output as they
+/// are; a closed pipe is not an error.
+fn emit_bytes(bytes: &[u8]) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|_| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.context("writing to standard output"),
+    }
 }
 
 pub fn seal(g: &Global, args: SealArgs) -> Result<Outcome> {
@@ -225,6 +285,7 @@ pub fn seal(g: &Global, args: SealArgs) -> Result<Outcome> {
         period: Some(label.clone()),
         centres: args.centres.clone(),
         deny_warnings: false,
+        findings_only: false,
     });
     let sealed = match pipeline::seal(&checked, &label, &args.centres, date.into(), args.amend) {
         Ok(s) => s,
@@ -302,7 +363,7 @@ pub fn avenant(g: &Global, args: AvenantArgs) -> Result<Outcome> {
     let project = super::open(g)?;
     let period = super::select_period(project.snapshot(), g.period.as_deref())?;
     super::check_centres(period, std::slice::from_ref(&args.centre))?;
-    let out = pipeline::output_dir(&project, args.out.as_deref())?;
+    let out = pipeline::output_dir(&project, g.opt_path(args.out.as_deref()).as_deref())?;
     let checked = project.check(&crate::check::Options {
         period: Some(period.label.clone()),
         ..Default::default()

@@ -15,7 +15,7 @@ mod schema;
 pub mod style;
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
@@ -39,7 +39,8 @@ pub struct Cli {
 /// Options every command takes.
 #[derive(Debug, Args, Clone)]
 pub struct Global {
-    /// Repository root (default: the nearest folder upward holding cpo.toml)
+    /// Repository root (default: the nearest folder upward holding
+    /// cpo.toml); relative output paths are taken from it, as with `git -C`
     #[arg(short = 'C', global = true, value_name = "DIR")]
     pub dir: Option<PathBuf>,
     /// Agreement period, e.g. 2022-2025 (default: the latest)
@@ -78,7 +79,7 @@ pub enum Command {
     New(lifecycle::NewCommand),
     /// Format the TOML files canonically, comments kept
     Fmt(lifecycle::FmtArgs),
-    /// Export funding per centre, funder and year (CSV, JSON, SCDL)
+    /// Export funding per centre, funder and year (CSV, JSON, SCDL, XLSX)
     Export(lifecycle::ExportArgs),
     /// Record the fingerprint of signed conventions in seals.toml
     Seal(lifecycle::SealArgs),
@@ -90,6 +91,8 @@ pub enum Command {
     Schema(schema::SchemaArgs),
     /// List every rule with its default severity
     Rules(rules::RulesArgs),
+    /// Serve the Language Server Protocol on stdin and stdout, for editors
+    Lsp,
     /// Print shell completions
     Completions(lifecycle::CompletionsArgs),
     /// Print the man page
@@ -154,6 +157,28 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Rules(args) => rules::run(g, args),
         Command::Completions(args) => lifecycle::completions(g, args),
         Command::Man => lifecycle::man(g),
+        // LSP: exit code 0 after `shutdown` then `exit`, 1 otherwise.
+        Command::Lsp => Ok(if crate::lsp::run() {
+            Outcome::Success
+        } else {
+            Outcome::Failure
+        }),
+    }
+}
+
+impl Global {
+    /// A path the user typed (`--out`, `-o`), as if cpo had been started in
+    /// the `-C` folder: relative paths are taken from it, like `git -C`.
+    pub fn path(&self, p: &Path) -> PathBuf {
+        match &self.dir {
+            Some(dir) if p.is_relative() => dir.join(p),
+            _ => p.to_path_buf(),
+        }
+    }
+
+    /// An optional path the user typed, see [`Global::path`].
+    pub fn opt_path(&self, p: Option<&Path>) -> Option<PathBuf> {
+        p.map(|p| self.path(p))
     }
 }
 

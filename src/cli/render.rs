@@ -99,11 +99,12 @@ pub fn run(g: &Global, args: RenderArgs) -> Result<Outcome> {
     let period = super::select_period(project.snapshot(), g.period.as_deref())?;
     super::check_centres(period, &args.centres)?;
     let label = period.label.clone();
-    let out = pipeline::output_dir(&project, args.out.as_deref())?;
+    let out = pipeline::output_dir(&project, g.opt_path(args.out.as_deref()).as_deref())?;
     let checked = project.check(&crate::check::Options {
         period: Some(label.clone()),
         centres: args.centres.clone(),
         deny_warnings: false,
+        findings_only: false,
     });
     let date = checked
         .period(Some(&label))
@@ -128,7 +129,7 @@ pub fn run(g: &Global, args: RenderArgs) -> Result<Outcome> {
 pub fn build(g: &Global, args: BuildArgs) -> Result<Outcome> {
     let project = super::open(g)?;
     super::select_period(project.snapshot(), g.period.as_deref())?;
-    let out = pipeline::output_dir(&project, args.out.as_deref())?;
+    let out = pipeline::output_dir(&project, g.opt_path(args.out.as_deref()).as_deref())?;
     let built = pipeline::build(&project, g.period.as_deref(), &out, args.force)?;
     let report = built.checked.report();
     let style = Style::for_stderr(g.color);

@@ -173,7 +173,7 @@ rules! {
     CafCharterMissing = "caf-charter-missing", Parties, Warning,
         "a CAF signs and no annex is the charte de la laïcité of the branche Famille (`kind = \"charte-laicite-caf\"`)";
     MissingSection = "missing-section", Text, Error,
-        "a required section is absent from a centre's Markdown";
+        "a required section is absent from a centre's Markdown, or base.md has no article";
     UnknownSection = "unknown-section", Text, Warning,
         "a section that the base neither requires nor allows";
     EmptySection = "empty-section", Text, Warning,
@@ -519,7 +519,9 @@ impl Rule {
                  a centre's Markdown lacks. The centre's specific part is the project the \
                  funders sign for (diagnostic of the quartier, projet, plan d'action), and a \
                  missing section leaves a hole in the convention. Add an H2 heading with that \
-                 id, like `## Diagnostic` or `## Any title {#diagnostic}`, and its text."
+                 id, like `## Diagnostic` or `## Any title {#diagnostic}`, and its text. It \
+                 also reports a base.md without any article (no H2 heading), which would make \
+                 conventions of nothing but their annexes."
             }
             Rule::UnknownSection => {
                 "Warns about an H2 section of a centre's Markdown that base.toml neither \

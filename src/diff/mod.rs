@@ -418,16 +418,8 @@ fn compare_base(
     reader: &dyn Reader,
 ) -> Result<BaseReport> {
     let (fa, ta, reading) = reading::read_both(from, to, reading, reader)?;
-    let f_index: HashMap<&str, usize> = fa
-        .iter()
-        .enumerate()
-        .map(|(i, a)| (a.id.as_str(), i))
-        .collect();
-    let t_index: HashMap<&str, usize> = ta
-        .iter()
-        .enumerate()
-        .map(|(i, a)| (a.id.as_str(), i))
-        .collect();
+    let f_index = first_by_key(fa.iter().enumerate().map(|(i, a)| (a.id.as_str(), i)));
+    let t_index = first_by_key(ta.iter().enumerate().map(|(i, a)| (a.id.as_str(), i)));
     let texts: Vec<Texts<'_>> = ids_in_order(
         fa.iter().map(|a| a.id.as_str()),
         ta.iter().map(|a| a.id.as_str()),
@@ -537,6 +529,19 @@ fn compare_base(
         moves,
         data,
     })
+}
+
+/// Items by key, the first of a key (as `Text::section` finds a section;
+/// a repeated id is `check`'s to report): looked up once each, so a centre
+/// with thousands of sections costs no more than it has.
+fn first_by_key<K: Eq + std::hash::Hash, V>(
+    items: impl IntoIterator<Item = (K, V)>,
+) -> HashMap<K, V> {
+    let mut map = HashMap::new();
+    for (k, v) in items {
+        map.entry(k).or_insert(v);
+    }
+    map
 }
 
 /// Ids of both lists, new order first, then ids only in the old list.
@@ -776,10 +781,8 @@ fn compare_centre(
         .map(|c| c.data.objectives.as_slice())
         .unwrap_or_default();
     let to_objs = to.map(|c| c.data.objectives.as_slice()).unwrap_or_default();
-    let fo_by_id: HashMap<&str, &crate::model::centre::Objective> =
-        fo.iter().map(|o| (o.id.as_str(), o)).collect();
-    let to_by_id: HashMap<&str, &crate::model::centre::Objective> =
-        to_objs.iter().map(|o| (o.id.as_str(), o)).collect();
+    let fo_by_id = first_by_key(fo.iter().map(|o| (o.id.as_str(), o)));
+    let to_by_id = first_by_key(to_objs.iter().map(|o| (o.id.as_str(), o)));
     let label_cx = LabelCx {
         names,
         shift: to_side.start_year - from_side.start_year,
@@ -822,10 +825,8 @@ fn compare_centre(
     // Sections by id, with moves between them.
     let fs = from.map(|c| c.text.sections.as_slice()).unwrap_or_default();
     let ts = to.map(|c| c.text.sections.as_slice()).unwrap_or_default();
-    let fs_by_id: HashMap<&str, &crate::model::text::Section> =
-        fs.iter().map(|s| (s.id.as_str(), s)).collect();
-    let ts_by_id: HashMap<&str, &crate::model::text::Section> =
-        ts.iter().map(|s| (s.id.as_str(), s)).collect();
+    let fs_by_id = first_by_key(fs.iter().map(|s| (s.id.as_str(), s)));
+    let ts_by_id = first_by_key(ts.iter().map(|s| (s.id.as_str(), s)));
     let ids = ids_in_order(
         fs.iter().map(|s| s.id.as_str()),
         ts.iter().map(|s| s.id.as_str()),
@@ -1069,8 +1070,8 @@ pub fn diff_values(path: &str, a: &Value, b: &Value, out: &mut Vec<DataChange>) 
             fn id(v: &Value) -> &str {
                 v["id"].as_str().unwrap_or_default()
             }
-            let xs: HashMap<&str, &Value> = x.iter().map(|v| (id(v), v)).collect();
-            let ys: HashMap<&str, &Value> = y.iter().map(|v| (id(v), v)).collect();
+            let xs = first_by_key(x.iter().map(|v| (id(v), v)));
+            let ys = first_by_key(y.iter().map(|v| (id(v), v)));
             for key in ids_in_order(x.iter().map(id), y.iter().map(id)) {
                 let va = xs.get(key).copied().unwrap_or(&Value::Null);
                 let vb = ys.get(key).copied().unwrap_or(&Value::Null);

@@ -323,6 +323,9 @@ impl Block {
         if end - start == 1 && self.thousands(start) {
             return Some(NNBSP);
         }
+        if self.honorific_before(start) && next_text.is_some_and(char::is_uppercase) {
+            return Some(NBSP);
+        }
         if self.date_gap(start, end) || self.unit_gap(start, end) {
             return Some(NBSP);
         }
@@ -403,6 +406,23 @@ impl Block {
                 && !Block::word(self.at(end + 4))
         };
         day_month() || month_year()
+    }
+
+    /// An honorific just before `end` (« M. », « Mme », « MM. », « Mmes »,
+    /// « Mlle », « Me », « Dr »): it stays with the name that follows.
+    fn honorific_before(&self, end: usize) -> bool {
+        const HONORIFICS: [&str; 7] = ["M.", "MM.", "Mme", "Mmes", "Mlle", "Me", "Dr"];
+        HONORIFICS.iter().any(|h| {
+            let n = h.chars().count();
+            if end < n {
+                return false;
+            }
+            let start = end - n;
+            h.chars()
+                .enumerate()
+                .all(|(k, c)| self.text(start + k) == Some(c))
+                && !Block::word(self.back(start, 1))
+        })
     }
 
     /// A gap between a number and its unit: « 60 % », « 536 055 € »,
@@ -632,6 +652,20 @@ mod tests {
 
     /// Every input a test runs through [`t`] or [`segs`]; the idempotence
     /// and invariant tests run them all again.
+    #[test]
+    fn honorifics_stay_with_names() {
+        let o = Options::default();
+        assert_eq!(
+            apply_str("par M. Karim Benali", &o),
+            "par M.\u{A0}Karim Benali"
+        );
+        assert_eq!(
+            apply_str("par Mme Élise Caradec", &o),
+            "par Mme\u{A0}Élise Caradec"
+        );
+        assert_eq!(apply_str("la somme totale", &o), "la somme totale");
+    }
+
     fn plain_cases() -> Vec<&'static str> {
         PLAIN.iter().map(|&(input, _)| input).collect()
     }

@@ -472,6 +472,7 @@ pub fn document(a: &Amendment, date: String) -> Document {
         },
         blocks,
         pdf_files: Vec::new(),
+        images: Vec::new(),
     }
 }
 

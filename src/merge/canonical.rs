@@ -116,8 +116,10 @@ impl ser::Serializer for Canonical {
     fn serialize_char(self, v: char) -> Result<String, Error> {
         Ok(string(&v.to_string()))
     }
+    /// Strings are texts as their readers see them ([`normalize_text`]):
+    /// a TOML multi-line string checked out with CRLF is the same value.
     fn serialize_str(self, v: &str) -> Result<String, Error> {
-        Ok(string(v))
+        Ok(string(&super::normalize_text(v)))
     }
     fn serialize_bytes(self, v: &[u8]) -> Result<String, Error> {
         Ok(string(
@@ -481,7 +483,8 @@ mod tests {
         })
         .unwrap();
         assert_eq!(a, b);
-        assert_eq!(a, r#"{"alpha":"536055.5","name":"l'« été »\n","zeta":1}"#);
+        // Strings are normalized texts: the trailing line end goes.
+        assert_eq!(a, r#"{"alpha":"536055.5","name":"l'« été »","zeta":1}"#);
         assert!(to_string(&1.5f64).is_err());
         let mut m = BTreeMap::new();
         m.insert(2023, 1);

@@ -15,6 +15,7 @@
 //! - `remove = ["id", ...]` drops base entries, never `required` or `locked` ones.
 
 pub mod canonical;
+pub mod write;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -196,15 +197,24 @@ pub struct Convention {
 pub const FINGERPRINT_FORMAT: u32 = 2;
 
 /// Text as its readers see it: line endings made `\n` (a Windows checkout
-/// changes nothing), trailing spaces of lines and trailing blank lines
-/// dropped.
+/// changes nothing), trailing blanks of lines and leading and trailing
+/// blank lines dropped — except two or more spaces ending a line, which Markdown reads
+/// as a line break and are kept as exactly two.
 pub fn normalize_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for line in text.split('\n') {
-        out.push_str(line.trim_end_matches(['\r', ' ', '\t']));
+    let lines = text
+        .split('\n')
+        .skip_while(|l| l.trim_matches([' ', '\t', '\r']).is_empty());
+    for line in lines {
+        let line = line.trim_end_matches('\r');
+        let kept = line.trim_end_matches([' ', '\t', '\r']);
+        out.push_str(kept);
+        if line[kept.len()..].starts_with("  ") && !kept.is_empty() {
+            out.push_str("  ");
+        }
         out.push('\n');
     }
-    let trimmed = out.trim_end_matches('\n').len();
+    let trimmed = out.trim_end_matches(['\n', ' ']).len();
     out.truncate(trimmed);
     out
 }
@@ -670,6 +680,22 @@ pub fn loc_of(conv: &Convention, path: &[&str]) -> Loc {
 mod tests {
     use super::*;
     use crate::model::node::parse_toml;
+
+    #[test]
+    fn normalized_text_ignores_line_endings_and_blanks_but_not_line_breaks() {
+        let unix = "Titre\n\nUn paragraphe,  \nsur deux lignes.\n";
+        let windows = " \r\nTitre \r\n\r\nUn paragraphe,   \r\nsur deux lignes.\t\r\n\r\n";
+        assert_eq!(normalize_text(unix), normalize_text(windows));
+        assert_eq!(
+            normalize_text(unix),
+            "Titre\n\nUn paragraphe,  \nsur deux lignes."
+        );
+        // Removing the Markdown line break is a change.
+        assert_ne!(
+            normalize_text(unix),
+            normalize_text("Titre\n\nUn paragraphe,\nsur deux lignes.")
+        );
+    }
 
     fn trees(base: &str, centre: &str) -> (Node, Vec<Diagnostic>) {
         let b = parse_toml(FileId(0), base).unwrap();

@@ -76,6 +76,9 @@ pub struct Period {
     pub centres: Vec<Centre>,
     /// `seals.toml`, when it exists and parses.
     pub seals: Option<(FileId, Node)>,
+    /// `seals.toml`'s place, registered even when the file is absent: a
+    /// seals.toml deleted after a commit is a finding about that file.
+    pub seals_file: FileId,
     /// The annex files that base.toml and the centres name, by their path
     /// relative to the period folder.
     pub annexes: BTreeMap<String, AnnexFile>,
@@ -123,6 +126,15 @@ impl Snapshot {
             diagnostics: Vec::new(),
         };
         let config_file = loader.read_text(CONFIG_FILE, true)?;
+        // A folder cpo lists that is a link out of the repository (or a
+        // special file) is not listed, and said so.
+        for entry in tree.list("")? {
+            if entry.kind == EntryKind::Other
+                && [PERIODS_DIR, TEMPLATES_DIR].contains(&entry.name.as_str())
+            {
+                loader.refuse_entry(&entry.name);
+            }
+        }
         let mut plans = Vec::new();
         for entry in tree.list(PERIODS_DIR)? {
             match entry.kind {
@@ -170,6 +182,7 @@ impl Snapshot {
                 base_text: p.base_text.map(Arc::new),
                 centres: p.centres,
                 seals: p.seals,
+                seals_file: plan.seals_file,
                 annexes: BTreeMap::new(),
             });
         }
@@ -336,6 +349,7 @@ struct PeriodPlan {
     base: Option<FileId>,
     base_text: Option<FileId>,
     seals: Option<FileId>,
+    seals_file: FileId,
     /// Centre ids with their two files (each read when present).
     centres: Vec<(String, Option<FileId>, Option<FileId>)>,
 }
@@ -533,6 +547,14 @@ impl Loader<'_> {
         }
 
         let centres_dir = layout::centres_dir(label);
+        if self
+            .tree
+            .list(&dir)?
+            .iter()
+            .any(|e| e.name == layout::CENTRES_DIR && e.kind == EntryKind::Other)
+        {
+            self.refuse_entry(&centres_dir);
+        }
         let mut stems: Vec<String> = Vec::new();
         for entry in self.tree.list(&centres_dir)? {
             let Some(stem) = entry
@@ -556,6 +578,7 @@ impl Loader<'_> {
         }
         let seals_path = layout::period_file(label, layout::SEALS_FILE);
         let seals = self.read_text(&seals_path, false)?;
+        let seals_file = seals.unwrap_or_else(|| self.sources.add_missing(&seals_path));
         Ok(PeriodPlan {
             label: label.to_string(),
             dir,
@@ -563,6 +586,7 @@ impl Loader<'_> {
             base,
             base_text,
             seals,
+            seals_file,
             centres,
         })
     }

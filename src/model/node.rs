@@ -626,9 +626,20 @@ fn rename_at(node: &mut Node, loc: &Loc, key: &str) -> Option<Loc> {
 }
 
 /// A string value at `loc` that reads as a TOML date or number becomes
-/// that value. Returns whether it did.
+/// that value, a date-time its date. Returns whether it did.
 fn coerce_at(node: &mut Node, loc: &Loc) -> bool {
     if node.loc == *loc {
+        if let Value::Datetime(d) = &node.value
+            && d.date.is_some()
+            && d.time.is_some()
+        {
+            node.value = Value::Datetime(toml::value::Datetime {
+                date: d.date,
+                time: None,
+                offset: None,
+            });
+            return true;
+        }
         let Value::String(s) = &node.value else {
             return false;
         };
@@ -747,7 +758,11 @@ impl<'de> de::Deserializer<'de> for &'de Node {
         name: &'static str,
         visitor: V,
     ) -> Result<V::Value, DeError> {
-        if name == super::types::DATE_NEWTYPE && !matches!(self.value, Value::Datetime(_)) {
+        // A date is a TOML date alone: not a string, not a date-time whose
+        // time and offset would be dropped without a word.
+        if name == super::types::DATE_NEWTYPE
+            && !matches!(&self.value, Value::Datetime(d) if d.date.is_some() && d.time.is_none())
+        {
             return Err(de::Error::invalid_type(self.unexpected(), &visitor))
                 .map_err(|e: DeError| e.at(&self.loc));
         }
@@ -1043,6 +1058,20 @@ mod tests {
         assert_eq!(err.message, "missing key `siret`");
         let loc = err.loc.unwrap();
         assert_eq!(loc, root.get("a").unwrap().loc);
+    }
+
+    #[test]
+    fn a_date_time_is_not_a_date_and_is_read_as_its_date() {
+        #[derive(Debug, Deserialize)]
+        struct Period {
+            start: crate::model::Date,
+        }
+        let root = parse("start = 2022-01-01T08:00:00+01:00\n");
+        let err = from_node::<Period>(&root).unwrap_err();
+        assert_eq!(err.rule, Rule::WrongType);
+        let (value, errors) = from_node_all::<Period>(&root);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(value.unwrap().0.start.to_string(), "2022-01-01");
     }
 
     #[test]

@@ -79,7 +79,15 @@ pub fn parse(file: FileId, source: &str, front_matter: bool, diags: &mut Vec<Dia
                     .map(|l| yaml_start + offset_of(yaml, l.line() as usize, l.column() as usize))
                     .unwrap_or(0);
                 let message = e.to_string();
-                let message = message.lines().next().unwrap_or("invalid YAML").to_string();
+                let message = message.lines().next().unwrap_or("invalid YAML");
+                // The finding is placed in the file: drop the parser's own
+                // `error: line 1 column 8: `, counted in the YAML alone.
+                let message = message.strip_prefix("error: ").unwrap_or(message);
+                let message = match message.split_once(": ") {
+                    Some((at, rest)) if at.starts_with("line ") && at.contains(" column ") => rest,
+                    _ => message,
+                }
+                .to_string();
                 diags.push(
                     Diagnostic::new(Rule::FrontMatter, Loc::new(file, offset..offset), message)
                         .with_help("the front matter accepts one key: `title`"),
@@ -139,12 +147,19 @@ pub fn parse_generated(source: &str) -> Text {
 
 /// `---\n...\n---\n` at the very start: (yaml, its offset, offset after the closing line).
 fn split_front_matter(source: &str) -> Option<(&str, usize, usize)> {
-    let rest = source
-        .strip_prefix("---\n")
-        .or_else(|| source.strip_prefix("---\r\n"))?;
+    // A byte order mark (Windows editors write one) may come first.
+    let text = source.strip_prefix('\u{feff}').unwrap_or(source);
+    let (rest, newline) = if let Some(rest) = text.strip_prefix("---\n") {
+        (rest, '\n')
+    } else if let Some(rest) = text.strip_prefix("---\r\n") {
+        (rest, '\n')
+    } else {
+        // Lines ended by a lone `\r` (old Mac files), as CommonMark allows.
+        (text.strip_prefix("---\r")?, '\r')
+    };
     let start = source.len() - rest.len();
     let mut offset = start;
-    for line in rest.split_inclusive('\n') {
+    for line in rest.split_inclusive(newline) {
         if line.trim_end() == "---" {
             return Some((&source[start..offset], start, offset + line.len()));
         }
@@ -223,8 +238,17 @@ pub(crate) fn options() -> Options<'static> {
 
 /// Find the top-level H2 headings, raw HTML and links of a Markdown text.
 fn scan(text: &str) -> Structure {
+    // Lines as CommonMark counts them (comrak's positions): ended by
+    // `\n`, `\r\n` or a lone `\r`.
+    let bytes = text.as_bytes();
     let mut line_starts = vec![0];
-    line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+    line_starts.extend(
+        (0..bytes.len())
+            .filter(|&i| {
+                bytes[i] == b'\n' || (bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n'))
+            })
+            .map(|i| i + 1),
+    );
     let offset = |line: usize, col: usize| -> usize {
         let start = line_starts
             .get(line.saturating_sub(1))
@@ -362,12 +386,37 @@ mod tests {
         let t = parse(FileId(0), src, true, &mut diags);
         assert_eq!(diags.len(), 1);
         assert_eq!(diags[0].rule, Rule::FrontMatter);
+        assert!(!diags[0].message.contains("line 1"), "{}", diags[0].message);
         assert_eq!(t.sections.len(), 1);
 
         let mut diags = vec![];
         parse(FileId(0), "---\ntitel: x\n---\n", true, &mut diags);
         assert_eq!(diags.len(), 1);
         assert!(diags[0].message.contains("titel"), "{}", diags[0].message);
+    }
+
+    #[test]
+    fn front_matter_after_a_byte_order_mark() {
+        let mut diags = vec![];
+        for src in [
+            format!("\u{feff}{CENTRE}"),
+            format!("\u{feff}{}", CENTRE.replace('\n', "\r\n")),
+        ] {
+            let t = parse(FileId(0), &src, true, &mut diags);
+            assert!(diags.is_empty(), "{diags:?}");
+            assert_eq!(t.title.as_deref(), Some("Projet de Beaulieu"));
+            assert_eq!(t.sections[0].id, "diagnostic");
+        }
+    }
+
+    #[test]
+    fn lone_carriage_returns_end_lines() {
+        let mut diags = vec![];
+        let t = parse(FileId(0), &CENTRE.replace('\n', "\r"), true, &mut diags);
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(t.title.as_deref(), Some("Projet de Beaulieu"));
+        let ids: Vec<_> = t.sections.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(ids, ["diagnostic", "plan-action", "partenariats"]);
     }
 
     #[test]

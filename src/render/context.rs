@@ -76,7 +76,7 @@ pub struct Context {
 }
 
 /// A piece of the centre's text that a placeholder stands for.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CentreText {
     Introduction,
     Section(String),

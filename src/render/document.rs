@@ -9,6 +9,7 @@
 //! French; the grammar comes from `fr::wording` and the typography is
 //! applied to the whole document on the way out (`render::typeset`).
 
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use super::context::{self, CentreText, Context};
@@ -87,12 +88,17 @@ pub fn common_text(
         rendered = template.render(&context)?;
         text = crate::model::text::parse_generated(&rendered);
     }
+    // Sections by id (the first of an id, as `Text::section`): a centre
+    // may have thousands.
+    let mut sections = HashMap::new();
+    for s in &conv.text.sections {
+        sections.entry(s.id.as_str()).or_insert(s);
+    }
     let centre_blocks = |n: usize| -> Vec<Block> {
         match context.texts.get(n) {
             Some(CentreText::Introduction) => to_blocks(&conv.text.intro, 1),
-            Some(CentreText::Section(id)) => conv
-                .text
-                .section(id)
+            Some(CentreText::Section(id)) => sections
+                .get(id.as_str())
                 .map_or_else(Vec::new, |s| to_blocks(&s.body, 1)),
             None => Vec::new(),
         }
@@ -117,8 +123,8 @@ pub fn common_text(
 }
 
 /// Which of the centre's texts the rendered Markdown holds a placeholder of.
-fn placed_texts(rendered: &str, context: &Context) -> Vec<CentreText> {
-    let mut out = Vec::new();
+fn placed_texts(rendered: &str, context: &Context) -> HashSet<CentreText> {
+    let mut out = HashSet::new();
     let mut rest = rendered;
     while let Some(i) = rest.find(PLACEHOLDER_OPEN) {
         let after = &rest[i + PLACEHOLDER_OPEN.len_utf8()..];
@@ -129,7 +135,7 @@ fn placed_texts(rendered: &str, context: &Context) -> Vec<CentreText> {
             && let Some(t) = context.texts.get(n)
             && !out.contains(t)
         {
-            out.push(t.clone());
+            out.insert(t.clone());
         }
         rest = &after[j..];
     }
@@ -519,7 +525,8 @@ pub fn build(inputs: &Inputs<'_>) -> Document {
                             title: annex.title.clone(),
                             href: format!("annexes/{key}"),
                             file: key.clone(),
-                            pages: 0,
+                            source: file.clone(),
+                            pages: Vec::new(),
                         });
                         pdf_files.push((key, Arc::clone(bytes)));
                     }
@@ -570,6 +577,7 @@ pub fn build(inputs: &Inputs<'_>) -> Document {
         },
         blocks,
         pdf_files,
+        images: Vec::new(),
     }
 }
 
@@ -591,6 +599,7 @@ fn annex_title(annex: &context::AnnexContext, data: &Resolved) -> String {
 /// The centre's text that base.md does not place: its introduction and
 /// sections, in the order the centre wrote them.
 fn project_annex(conv: &Convention, unplaced: &[CentreText]) -> Vec<Block> {
+    let unplaced: HashSet<&CentreText> = unplaced.iter().collect();
     let mut out = Vec::new();
     if unplaced.contains(&CentreText::Introduction) {
         out.extend(to_blocks(&conv.text.intro, 1));

@@ -14,10 +14,14 @@ use serde::Serialize;
 pub struct Document {
     pub meta: Meta,
     pub blocks: Vec<Block>,
-    /// The bytes of the PDF annexes that [`Block::PdfPages`] name, by key;
-    /// given to typst as files, never serialised.
+    /// The bytes of the PDF annexes that [`Block::PdfPages`] name, by key
+    /// (copied beside the HTML and Markdown, which link to them); never
+    /// serialised.
     #[serde(skip)]
     pub pdf_files: Vec<(String, std::sync::Arc<Vec<u8>>)>,
+    /// The page images of those annexes, by key, given to typst as files.
+    #[serde(skip)]
+    pub images: Vec<(String, Vec<u8>)>,
 }
 
 /// What identifies a document and goes on every page of it.
@@ -124,14 +128,38 @@ pub enum Block {
         href: String,
         /// The annex's key in the document's `pdf_files` (see `Document`).
         file: String,
-        /// Its number of pages (0 when it cannot be read).
-        pages: usize,
+        /// The file as base.toml names it, relative to the period folder
+        /// (for messages).
+        source: String,
+        /// Its pages as images with their text, for the PDF writer (laid
+        /// out by `render::pdf_annex`; empty until then).
+        pages: Vec<PageImage>,
     },
     /// The fingerprint line of the signature page: small, monospace, never
     /// justified.
     Fingerprint {
         v: String,
     },
+}
+
+/// A page of a PDF annex as the PDF writer places it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PageImage {
+    /// The image's key in the document's `images`.
+    pub image: String,
+    /// The page's size in points.
+    pub width: f32,
+    pub height: f32,
+    /// Its text lines, laid invisibly over the image.
+    pub lines: Vec<PageText>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PageText {
+    pub x: f32,
+    pub y: f32,
+    pub size: f32,
+    pub text: String,
 }
 
 /// A table: generated annexes (amounts right-aligned) or a Markdown table.
@@ -266,6 +294,20 @@ pub fn plain(inlines: &[Inline]) -> String {
     out
 }
 
+/// The source file and title of the PDF annex block with this key.
+pub fn find_pdf_pages<'b>(blocks: &'b [Block], key: &str) -> Option<(&'b str, &'b str)> {
+    blocks.iter().find_map(|b| match b {
+        Block::PdfPages {
+            file,
+            source,
+            title,
+            ..
+        } if file == key => Some((source.as_str(), title.as_str())),
+        Block::Keep { c } | Block::Center { c } | Block::Quote { c } => find_pdf_pages(c, key),
+        _ => None,
+    })
+}
+
 /// A small document holding every kind of block and inline, for checking a
 /// template override before any real document reaches it.
 pub fn sample() -> Document {
@@ -363,5 +405,6 @@ pub fn sample() -> Document {
             },
         ],
         pdf_files: Vec::new(),
+        images: Vec::new(),
     }
 }

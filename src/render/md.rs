@@ -24,7 +24,7 @@ pub fn document(doc: &Document) -> String {
         out.push_str("> **PROJET** — document de travail, non signé.\n\n");
     }
     if m.nonconforming {
-        out.push_str("> **DOCUMENT NON CONFORME** — `cpo check` signale des erreurs : ce document ne peut pas être signé.\n\n");
+        out.push_str("> **DOCUMENT NON CONFORME** — `cpo check` signale des erreurs : ce document ne peut pas être signé.\n\n");
     }
     for b in &doc.blocks {
         block(&mut out, b, "");

@@ -23,6 +23,8 @@ pub mod md;
 pub mod parties;
 #[cfg(feature = "pdf")]
 pub mod pdf;
+#[cfg(feature = "pdf")]
+pub mod pdf_annex;
 pub mod reading;
 pub mod template;
 pub mod theme;
@@ -157,46 +159,77 @@ pub fn convention_document(
         date: date.to_string(),
         nonconforming,
     });
-    count_pdf_pages(&mut doc);
     typeset::document(&mut doc, typo);
     Ok(doc)
 }
 
-/// Give each PDF annex block its page count (the PDF writer appends that
-/// many pages).
-fn count_pdf_pages(doc: &mut ir::Document) {
-    #[cfg(feature = "pdf")]
-    {
-        let counts: Vec<(String, usize)> = doc
-            .pdf_files
-            .iter()
-            .map(|(k, b)| (k.clone(), pdf::page_count(b).unwrap_or(0)))
-            .collect();
-        fn walk(blocks: &mut [ir::Block], counts: &[(String, usize)]) {
-            for b in blocks {
-                match b {
-                    ir::Block::PdfPages { file, pages, .. } => {
-                        *pages = counts
-                            .iter()
-                            .find(|(k, _)| k == file)
-                            .map_or(0, |(_, n)| *n);
-                    }
-                    ir::Block::Keep { c } | ir::Block::Center { c } | ir::Block::Quote { c } => {
-                        walk(c, counts)
-                    }
-                    _ => {}
+/// Lay out the pages of each PDF annex (images and text, see
+/// `pdf_annex`) for the PDF writer; only the PDF needs them, the HTML and
+/// Markdown link to the file. An annex that cannot be read fails the PDF:
+/// a convention never goes out with an annex silently missing.
+#[cfg(feature = "pdf")]
+fn layout_pdf_annexes(doc: &mut ir::Document) -> Result<(), String> {
+    let mut images = Vec::new();
+    let mut laid: Vec<(String, Vec<ir::PageImage>)> = Vec::new();
+    for (key, bytes) in &doc.pdf_files {
+        let pages = pdf_annex::pages(bytes).map_err(|e| {
+            let source =
+                ir::find_pdf_pages(&doc.blocks, key).map_or(key.as_str(), |(source, _)| source);
+            format!("annex `{source}`: {e}")
+        })?;
+        let refs = pages
+            .into_iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let image = format!("{}-{}.png", key.trim_end_matches(".pdf"), i + 1);
+                images.push((image.clone(), p.png));
+                ir::PageImage {
+                    image,
+                    width: p.width,
+                    height: p.height,
+                    lines: p
+                        .lines
+                        .into_iter()
+                        .map(|l| ir::PageText {
+                            x: l.x,
+                            y: l.y,
+                            size: l.size,
+                            text: l.text,
+                        })
+                        .collect(),
                 }
+            })
+            .collect();
+        laid.push((key.clone(), refs));
+    }
+    fn walk(blocks: &mut [ir::Block], laid: &[(String, Vec<ir::PageImage>)]) {
+        for b in blocks {
+            match b {
+                ir::Block::PdfPages { file, pages, .. } => {
+                    if let Some((_, p)) = laid.iter().find(|(k, _)| k == file) {
+                        *pages = p.clone();
+                    }
+                }
+                ir::Block::Keep { c } | ir::Block::Center { c } | ir::Block::Quote { c } => {
+                    walk(c, laid)
+                }
+                _ => {}
             }
         }
-        walk(&mut doc.blocks, &counts);
     }
-    #[cfg(not(feature = "pdf"))]
-    let _ = doc;
+    walk(&mut doc.blocks, &laid);
+    doc.images = images;
+    Ok(())
 }
 
 #[cfg(feature = "pdf")]
 fn pdf_bytes(theme: &Theme, doc: &ir::Document) -> Result<Vec<u8>, String> {
-    pdf::render(doc, theme.typst()).map_err(|e| e.to_string())
+    if doc.pdf_files.is_empty() {
+        return pdf::render(doc, theme.typst()).map_err(|e| e.to_string());
+    }
+    let mut doc = doc.clone();
+    layout_pdf_annexes(&mut doc)?;
+    pdf::render(&doc, theme.typst()).map_err(|e| e.to_string())
 }
 
 #[cfg(not(feature = "pdf"))]
@@ -286,6 +319,26 @@ fn make(
     })
 }
 
+/// The threads documents are made on. typst's layout recurses deeply
+/// (tables in blocks in grids): the 2 MiB stacks of ordinary threads
+/// overflow on long conventions, so these threads have 64 MiB (address
+/// space, touched only as deep as a layout goes).
+/// When the pool cannot be made, rayon's global pool does the work.
+fn in_pool<R: Send>(work: impl FnOnce() -> R + Send) -> R {
+    static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
+    let pool = POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .thread_name(|i| format!("cpo-render-{i}"))
+            .stack_size(64 << 20)
+            .build()
+            .ok()
+    });
+    match pool {
+        Some(pool) => pool.install(work),
+        None => work(),
+    }
+}
+
 /// Render a period's conventions into `OUT/PERIOD/`, with its index. Fails
 /// (exit 2) only when nothing can be rendered at all (no such period,
 /// templates that do not compile); a convention refused or failing is
@@ -344,24 +397,25 @@ pub fn render_period(checked: &Checked<'_>, options: &Options) -> Result<Outcome
         }
     }
 
-    let results: Vec<(String, Result<Made, String>)> = jobs
-        .par_iter()
-        .map(|(conv, nonconforming)| {
-            let made = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                make(
-                    checked,
-                    &theme,
-                    template,
-                    conv,
-                    options,
-                    *nonconforming,
-                    &cache,
-                )
-            }))
-            .unwrap_or_else(|_| Err("rendering panicked (a bug of cpo)".to_string()));
-            (conv.id.clone(), made)
-        })
-        .collect();
+    let results: Vec<(String, Result<Made, String>)> = in_pool(|| {
+        jobs.par_iter()
+            .map(|(conv, nonconforming)| {
+                let made = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    make(
+                        checked,
+                        &theme,
+                        template,
+                        conv,
+                        options,
+                        *nonconforming,
+                        &cache,
+                    )
+                }))
+                .unwrap_or_else(|_| Err("rendering panicked (a bug of cpo)".to_string()));
+                (conv.id.clone(), made)
+            })
+            .collect()
+    });
 
     let mut rendered = Vec::new();
     let mut written = Vec::new();

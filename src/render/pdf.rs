@@ -55,7 +55,9 @@ fn file_id(path: &str) -> Option<FileId> {
     Some(RootedPath::new(VirtualRoot::Project, vpath).intern())
 }
 
-struct CpoWorld {
+struct CpoWorld<'a> {
+    library: &'a LazyHash<Library>,
+    fonts: &'a FontStore,
     main: Source,
     data_id: FileId,
     data: Bytes,
@@ -64,13 +66,13 @@ struct CpoWorld {
     today: Option<Datetime>,
 }
 
-impl World for CpoWorld {
+impl World for CpoWorld<'_> {
     fn library(&self) -> &LazyHash<Library> {
-        library()
+        self.library
     }
 
     fn book(&self) -> &LazyHash<FontBook> {
-        fonts().book()
+        self.fonts.book()
     }
 
     fn main(&self) -> FileId {
@@ -97,7 +99,7 @@ impl World for CpoWorld {
     }
 
     fn font(&self, index: usize) -> Option<Font> {
-        fonts().font(index)
+        self.fonts.font(index)
     }
 
     fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {
@@ -107,6 +109,33 @@ impl World for CpoWorld {
 
 /// Render a document to PDF bytes with `template` (typst source).
 pub fn render(doc: &Document, template: &str) -> Result<Vec<u8>, PdfError> {
+    let pdf = compile(doc, template, library(), fonts());
+    // typst memoizes across compilations; with thousands of different
+    // documents in one run the cache only grows and lookups slow down.
+    // Keep what the last few compilations used (fonts, the template).
+    typst::comemo::evict(8);
+    pdf
+}
+
+/// What typst alone does for one document, as `typst compile` would: a
+/// new standard library and font store, nothing memoized from earlier
+/// documents. Not used by cpo itself: the render benchmark's baseline, so
+/// that what cpo gains by sharing fonts and memoized work across a batch
+/// is measured against the same template, data and typst version.
+pub fn render_standalone(doc: &Document, template: &str) -> Result<Vec<u8>, PdfError> {
+    typst::comemo::evict(0);
+    let library = LazyHash::new(Library::default());
+    let mut fonts = FontStore::new();
+    fonts.extend(typst_kit::fonts::embedded());
+    compile(doc, template, &library, &fonts)
+}
+
+fn compile(
+    doc: &Document,
+    template: &str,
+    library: &LazyHash<Library>,
+    fonts: &FontStore,
+) -> Result<Vec<u8>, PdfError> {
     let data = serde_json::to_vec(doc).map_err(|e| PdfError(e.to_string()))?;
     let date: jiff::civil::Date = doc
         .meta
@@ -118,12 +147,14 @@ pub fn render(doc: &Document, template: &str) -> Result<Vec<u8>, PdfError> {
         return Err(PdfError("invalid virtual paths".into()));
     };
     let mut files = Vec::new();
-    for (key, bytes) in &doc.pdf_files {
+    for (key, bytes) in &doc.images {
         let id = file_id(&format!("/annexes/{key}"))
             .ok_or_else(|| PdfError(format!("invalid annex name `{key}`")))?;
-        files.push((id, Bytes::new(bytes.as_ref().clone())));
+        files.push((id, Bytes::new(bytes.clone())));
     }
     let world = CpoWorld {
+        library,
+        fonts,
         main: Source::new(main, template.to_string()),
         data_id,
         data: Bytes::new(data),
@@ -131,10 +162,6 @@ pub fn render(doc: &Document, template: &str) -> Result<Vec<u8>, PdfError> {
         today,
     };
     let compiled = typst::compile::<PagedDocument>(&world);
-    // typst memoizes across compilations; with thousands of different
-    // documents in one run the cache only grows and lookups slow down.
-    // Keep what the last few compilations used (fonts, the template).
-    typst::comemo::evict(8);
     let document = compiled.output.map_err(|e| typst_error(&e))?;
     let standards =
         PdfStandards::new(&[PdfStandard::A_2b]).map_err(|e| PdfError(e.message().to_string()))?;
@@ -162,12 +189,6 @@ fn typst_error(errors: &[typst::diag::SourceDiagnostic]) -> PdfError {
     )
 }
 
-/// The number of pages of a PDF file, when it can be read.
-pub fn page_count(bytes: &[u8]) -> Option<usize> {
-    let pdf = hayro_syntax::Pdf::new(std::sync::Arc::new(bytes.to_vec())).ok()?;
-    Some(pdf.pages().len())
-}
-
 /// Compile a typst template override against a small document holding
 /// every kind of block, for `cpo check`: its errors, with their spans in
 /// the template.
@@ -180,6 +201,8 @@ pub fn check_template(template: &str) -> Vec<(String, Option<std::ops::Range<usi
         return Vec::new();
     };
     let world = CpoWorld {
+        library: library(),
+        fonts: fonts(),
         main: Source::new(main, template.to_string()),
         data_id,
         data: Bytes::new(data),

@@ -14,12 +14,14 @@
 //!   line, so error lines still point into the file.
 //!
 //! Rendering is bounded: at most [`MAX_OUTPUT`] bytes and [`MAX_TIME`], so a
-//! template that loops without end is stopped with a `template` finding.
+//! template that loops without end is stopped with a `template` finding
+//! (see [`BoundedTera`], which the page templates use too).
 //! Errors are located in base.md at Tera's own line and column.
 
 use std::io::Write;
 use std::ops::Range;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use rust_decimal::Decimal;
@@ -385,9 +387,88 @@ fn tag_nesting_error(source: &str) -> Option<TemplateError> {
     None
 }
 
+/// Why a bounded rendering stopped.
+#[derive(Debug)]
+pub enum Stopped {
+    /// Tera's own error.
+    Tera(tera::Error),
+    /// The output grew past its budget.
+    TooLarge,
+    /// The rendering ran past [`MAX_TIME`], or an earlier one of the same
+    /// templates did.
+    TooLong,
+    /// Anything else (output that is not UTF-8, no thread to render on).
+    Other(String),
+}
+
+/// Tera templates rendered within an output budget and [`MAX_TIME`], on a
+/// template worker thread ([`with_deadline`]). Tera cannot be interrupted: a
+/// rendering still running after the time budget is abandoned, and from
+/// then on these templates render nothing more, since every later
+/// rendering would run as long again (a looping base.md would cost its
+/// budget once per centre, and its abandoned threads would keep the cores
+/// busy).
+pub struct BoundedTera {
+    tera: Arc<Tera>,
+    max_output: usize,
+    /// Shared by the instances of one set of templates (HTML and Markdown
+    /// escaping of the same pages).
+    out_of_time: Arc<AtomicBool>,
+}
+
+impl BoundedTera {
+    pub fn new(tera: Tera, max_output: usize) -> BoundedTera {
+        BoundedTera {
+            tera: Arc::new(tera),
+            max_output,
+            out_of_time: Arc::new(AtomicBool::new(false)),
+        }
+    }
+
+    /// Other templates that share this one's time budget.
+    pub fn sharing_time(&self, tera: Tera) -> BoundedTera {
+        BoundedTera {
+            tera: Arc::new(tera),
+            max_output: self.max_output,
+            out_of_time: Arc::clone(&self.out_of_time),
+        }
+    }
+
+    pub fn render(&self, name: &str, ctx: tera::Context) -> Result<String, Stopped> {
+        if self.out_of_time.load(Ordering::Relaxed) {
+            return Err(Stopped::TooLong);
+        }
+        let tera = Arc::clone(&self.tera);
+        let name = name.to_string();
+        let max_output = self.max_output;
+        let result = with_deadline(MAX_TIME, move || {
+            let mut out = Bounded {
+                bytes: Vec::new(),
+                started: Instant::now(),
+                max_output,
+            };
+            tera.render_to(&name, &ctx, &mut out).map(|_| out.bytes)
+        });
+        let stopped = match result {
+            Ok(Ok(bytes)) => {
+                return String::from_utf8(bytes).map_err(|_| {
+                    Stopped::Other("the template produced text that is not UTF-8".into())
+                });
+            }
+            Ok(Err(e)) => bounded_cause(&e).unwrap_or(Stopped::Tera(e)),
+            Err(Deadline::Passed) => Stopped::TooLong,
+            Err(Deadline::Failed(why)) => Stopped::Other(why),
+        };
+        if matches!(stopped, Stopped::TooLong) {
+            self.out_of_time.store(true, Ordering::Relaxed);
+        }
+        Err(stopped)
+    }
+}
+
 /// A compiled base.md, ready to render for each centre of a period.
 pub struct BaseTemplate {
-    tera: Arc<Tera>,
+    tera: BoundedTera,
     source: String,
 }
 
@@ -404,50 +485,29 @@ impl BaseTemplate {
         tera.add_raw_template(BASE_TEMPLATE, &protect_heading_ids(source))
             .map_err(|e| from_tera(&e, source))?;
         Ok(BaseTemplate {
-            tera: Arc::new(tera),
+            tera: BoundedTera::new(tera, MAX_OUTPUT),
             source: source.to_string(),
         })
     }
 
     /// Render base.md with a convention's context: the common text as
-    /// Markdown, within [`MAX_OUTPUT`] bytes and [`MAX_TIME`]. A template
-    /// still running after the time budget is abandoned on its thread
-    /// (Tera cannot be interrupted) and reported.
+    /// Markdown, within [`MAX_OUTPUT`] bytes and [`MAX_TIME`] (see
+    /// [`BoundedTera`]).
     pub fn render(&self, context: &super::context::Context) -> Result<String, TemplateError> {
         let ctx = tera::Context::from_serialize(context)
             .map_err(|e| TemplateError::new(format!("the template context: {e}")))?;
-        let tera = Arc::clone(&self.tera);
-        let (send, receive) = std::sync::mpsc::channel();
-        let spawned = std::thread::Builder::new()
-            .name("cpo-template".into())
-            .spawn(move || {
-                let started = Instant::now();
-                let mut out = Bounded {
-                    bytes: Vec::new(),
-                    started,
-                };
-                let result = tera.render_to(BASE_TEMPLATE, &ctx, &mut out);
-                let _ = send.send(result.map(|_| out.bytes));
-            });
-        if let Err(e) = spawned {
-            return Err(TemplateError::new(format!("cannot start rendering: {e}")));
-        }
-        match receive.recv_timeout(MAX_TIME) {
-            Ok(Ok(bytes)) => String::from_utf8(bytes)
-                .map_err(|_| TemplateError::new("base.md produced text that is not UTF-8")),
-            Ok(Err(e)) => Err(self.first_error(&e)),
-            Err(_) => Err(TemplateError::new(format!(
-                "rendering base.md took more than {} s and was stopped (a loop without end?)",
-                MAX_TIME.as_secs()
-            ))),
-        }
+        self.tera
+            .render(BASE_TEMPLATE, ctx)
+            .map_err(|stopped| match stopped {
+                Stopped::Tera(e) => self.first_error(&e),
+                Stopped::TooLarge => TemplateError::new(TOO_LARGE),
+                Stopped::TooLong => TemplateError::new(TOO_LONG),
+                Stopped::Other(m) => TemplateError::new(format!("base.md: {m}")),
+            })
     }
 
     fn first_error(&self, e: &tera::Error) -> TemplateError {
         let mut errors = from_tera(e, &self.source);
-        if let Some(limit) = bounded_cause(e) {
-            return TemplateError::new(limit);
-        }
         errors.truncate(1);
         errors
             .pop()
@@ -455,23 +515,107 @@ impl BaseTemplate {
     }
 }
 
-/// The output of one rendering, refusing to grow past [`MAX_OUTPUT`] or to
-/// go on past [`MAX_TIME`].
+/// Why [`with_deadline`] has no result.
+#[derive(Debug)]
+pub enum Deadline {
+    /// The job was still running when the time was up; it is abandoned.
+    Passed,
+    /// The job could not run, or panicked.
+    Failed(String),
+}
+
+/// A job for a template worker.
+type Task = Box<dyn FnOnce() + Send + 'static>;
+
+thread_local! {
+    /// This thread's template worker: a thread that runs template jobs one
+    /// after the other, so that a job can be abandoned when it overruns
+    /// (Tera cannot be interrupted) without spawning a thread per
+    /// rendering — which cost four times the rendering itself.
+    static WORKER: std::cell::RefCell<Option<std::sync::mpsc::Sender<Task>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+fn spawn_worker() -> Result<std::sync::mpsc::Sender<Task>, Deadline> {
+    let (send, receive) = std::sync::mpsc::channel::<Task>();
+    std::thread::Builder::new()
+        .name("cpo-template".into())
+        .stack_size(16 << 20)
+        .spawn(move || {
+            for task in receive {
+                // A panicking job drops its result sender: the caller sees
+                // it, and the worker lives on.
+                let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(task));
+            }
+        })
+        .map_err(|e| Deadline::Failed(format!("cannot start a template worker: {e}")))?;
+    Ok(send)
+}
+
+/// Run `job` on this thread's template worker and wait for it at most
+/// `limit`. A job still running then is abandoned with its worker (the next
+/// job gets a new one).
+pub fn with_deadline<T: Send + 'static>(
+    limit: Duration,
+    job: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, Deadline> {
+    let (send, receive) = std::sync::mpsc::channel();
+    let mut task: Task = Box::new(move || {
+        let _ = send.send(job());
+    });
+    WORKER.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        let mut worker = match slot.take() {
+            Some(w) => w,
+            None => spawn_worker()?,
+        };
+        // A worker that is gone is replaced once.
+        if let Err(std::sync::mpsc::SendError(back)) = worker.send(task) {
+            task = back;
+            worker = spawn_worker()?;
+            worker
+                .send(task)
+                .map_err(|_| Deadline::Failed("the template worker stopped".into()))?;
+        }
+        match receive.recv_timeout(limit) {
+            Ok(value) => {
+                *slot = Some(worker);
+                Ok(value)
+            }
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => Err(Deadline::Passed),
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+                *slot = Some(worker);
+                Err(Deadline::Failed(
+                    "the template panicked (a bug of cpo)".into(),
+                ))
+            }
+        }
+    })
+}
+
+/// The output of one rendering, refusing to grow past its budget or to go
+/// on past [`MAX_TIME`].
 struct Bounded {
     bytes: Vec<u8>,
     started: Instant,
+    max_output: usize,
 }
 
 const TOO_LARGE: &str = "base.md produced more than 4 MiB of text for one convention and was stopped (a loop without end?)";
 const TOO_LONG: &str = "rendering base.md took more than 5 s and was stopped (a loop without end?)";
 
+/// What [`Bounded`] says when it stops a rendering (found again in Tera's
+/// error by [`bounded_cause`]).
+const OUTPUT_SPENT: &str = "cpo: output budget spent";
+const TIME_SPENT: &str = "cpo: time budget spent";
+
 impl Write for Bounded {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        if self.bytes.len() + buf.len() > MAX_OUTPUT {
-            return Err(std::io::Error::other(TOO_LARGE));
+        if self.bytes.len() + buf.len() > self.max_output {
+            return Err(std::io::Error::other(OUTPUT_SPENT));
         }
         if self.started.elapsed() > MAX_TIME {
-            return Err(std::io::Error::other(TOO_LONG));
+            return Err(std::io::Error::other(TIME_SPENT));
         }
         self.bytes.extend_from_slice(buf);
         Ok(buf.len())
@@ -482,18 +626,21 @@ impl Write for Bounded {
     }
 }
 
-/// The budget message when a rendering failed because [`Bounded`] said stop.
-fn bounded_cause(e: &tera::Error) -> Option<String> {
+/// Which budget stopped a rendering, when [`Bounded`] said stop.
+fn bounded_cause(e: &tera::Error) -> Option<Stopped> {
     let mut text = e.to_string();
     let mut cause = std::error::Error::source(e);
     while let Some(c) = cause {
         text.push_str(&c.to_string());
         cause = c.source();
     }
-    [TOO_LARGE, TOO_LONG]
-        .into_iter()
-        .find(|m| text.contains(m))
-        .map(str::to_string)
+    if text.contains(OUTPUT_SPENT) {
+        Some(Stopped::TooLarge)
+    } else if text.contains(TIME_SPENT) {
+        Some(Stopped::TooLong)
+    } else {
+        None
+    }
 }
 
 #[cfg(test)]

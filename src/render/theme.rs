@@ -18,7 +18,7 @@ use serde::Serialize;
 use tera::{Kwargs, State, Tera, TeraResult, Value};
 
 use super::ir::Document;
-use super::template::{TemplateError, from_tera, register_filters};
+use super::template::{BoundedTera, Stopped, TemplateError, from_tera, register_filters};
 use crate::diag::{Diagnostic, FileId};
 use crate::model::Snapshot;
 
@@ -44,9 +44,9 @@ const PAGES: &[&str] = &[CONVENTION_HTML, INDEX_HTML, DIFF_HTML, DIFF_MD];
 
 /// The templates of one repository: built-in ones and its overrides.
 pub struct Theme {
-    tera: Tera,
+    tera: BoundedTera,
     /// The same templates, escaping for Markdown (the Markdown report).
-    tera_md: Tera,
+    tera_md: BoundedTera,
     css: String,
     typst: String,
 }
@@ -148,9 +148,13 @@ impl Theme {
                 })?;
             Ok(tera)
         };
+        // Pages are bounded in time like base.md (an override may loop);
+        // their output holds a whole convention, hence a larger budget.
+        let tera = BoundedTera::new(instance(false)?, MAX_PAGE);
+        let tera_md = tera.sharing_time(instance(true)?);
         Ok(Theme {
-            tera: instance(false)?,
-            tera_md: instance(true)?,
+            tera,
+            tera_md,
             css: inline_css(&text_of(STYLE_CSS).1),
             typst: text_of(CONVENTION_TYP).1,
         })
@@ -189,8 +193,12 @@ impl Theme {
     }
 }
 
+/// The most one page may weigh: 64 MiB, far beyond a convention of
+/// texts cpo accepts (2 MiB each).
+const MAX_PAGE: usize = 64 * 1024 * 1024;
+
 fn render_with<T: Serialize>(
-    tera: &Tera,
+    tera: &BoundedTera,
     name: &str,
     context: &T,
     css: &str,
@@ -203,13 +211,25 @@ fn render_with<T: Serialize>(
     let mut ctx = tera::Context::from_serialize(context).map_err(|e| error(e.to_string()))?;
     ctx.insert("css", css);
     ctx.insert("version", env!("CARGO_PKG_VERSION"));
-    tera.render(name, &ctx).map_err(|e| {
-        let mut message = e.to_string();
-        let mut cause = std::error::Error::source(&e);
-        while let Some(c) = cause {
-            message.push_str(&format!(": {c}"));
-            cause = c.source();
-        }
+    tera.render(name, ctx).map_err(|stopped| {
+        let message = match stopped {
+            Stopped::Tera(e) => {
+                let mut message = e.to_string();
+                let mut cause = std::error::Error::source(&e);
+                while let Some(c) = cause {
+                    message.push_str(&format!(": {c}"));
+                    cause = c.source();
+                }
+                message
+            }
+            Stopped::TooLarge => {
+                "it produced more than 64 MiB and was stopped (a loop without end?)".to_string()
+            }
+            Stopped::TooLong => {
+                "rendering took more than 5 s and was stopped (a loop without end?)".to_string()
+            }
+            Stopped::Other(m) => m,
+        };
         error(format!("templates/{name}: {message}"))
     })
 }

@@ -224,7 +224,19 @@ impl Tree for WorkTree {
         let full = self.path(path);
         let meta = match std::fs::symlink_metadata(&full) {
             Ok(m) => m,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Read::Missing),
+            // A path no file can have (a name too long, a file where a
+            // folder should be on the way: `beaulieu.toml/x.md`) names no
+            // file either; the path comes from the repository's own text.
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::NotFound
+                        | std::io::ErrorKind::NotADirectory
+                        | std::io::ErrorKind::InvalidFilename
+                ) =>
+            {
+                return Ok(Read::Missing);
+            }
             Err(e) => return Err(e).with_context(|| format!("reading {}", full.display())),
         };
         // Follow links (of the file or of a folder on its way) only inside

@@ -22,16 +22,25 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(TEMP_PREFIX)
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(TEMP_PREFIX);
+    // A new file gets what any program's would (0666 less the umask), not
+    // the owner-only 0600 of temporary files: rendered pages are published.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut tmp = builder
         .tempfile_in(dir)
         .with_context(|| format!("creating a temporary file in {}", dir.display()))?;
     tmp.write_all(bytes)
         .and_then(|_| tmp.as_file().sync_all())
         .with_context(|| format!("writing {}", path.display()))?;
+    // The file keeps the permissions of the one it replaces.
     if let Ok(meta) = std::fs::metadata(path) {
         std::fs::set_permissions(tmp.path(), meta.permissions())
-            .with_context(|| format!("keeping the permissions of {}", path.display()))?;
+            .with_context(|| format!("setting the permissions of {}", path.display()))?;
     }
     tmp.persist(path)
         .map_err(|e| anyhow::Error::new(e.error).context(format!("writing {}", path.display())))?;
@@ -88,6 +97,19 @@ mod tests {
             use std::os::unix::fs::PermissionsExt;
             let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
             assert_eq!(mode, 0o640);
+        }
+        // A new file gets the permissions any program's would (0666 less
+        // the umask), not a temporary file's 0600.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+            let (fresh, plain) = (dir.path().join("new.html"), dir.path().join("plain.html"));
+            write_atomic(&fresh, b"<p>").unwrap();
+            std::fs::write(&plain, b"<p>").unwrap();
+            assert_eq!(mode(&fresh), mode(&plain));
+            std::fs::remove_file(fresh).unwrap();
+            std::fs::remove_file(plain).unwrap();
         }
         std::fs::write(dir.path().join(".a.pdf.cpo-tmp-123"), "x").unwrap();
         std::fs::write(dir.path().join(".cpo-tmp-abc"), "x").unwrap();

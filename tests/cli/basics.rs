@@ -191,8 +191,7 @@ fn every_problem_of_a_file_is_reported_and_other_files_still_checked() {
 
 #[test]
 fn a_git_revision_resolves_like_the_work_tree() {
-    if !crate::harness::have("git") {
-        eprintln!("SKIPPED: git is not installed");
+    if !crate::harness::require_tool("git") {
         return;
     }
     let repo = Repo::fixture("clean");
@@ -416,4 +415,70 @@ fn readme_and_ci_run_the_commands_the_issue_promises() {
     for example in ["poitiers", "amiens"] {
         Repo::example(example).cpo(&["check"]).code(0);
     }
+}
+
+/// `cpo check` drops conventions as soon as their own rules ran
+/// (`findings_only`); it finds exactly what the full check finds, rules
+/// across centres included (a duplicated SIRET, a sealed convention
+/// changed).
+#[test]
+fn findings_only_check_finds_what_the_full_check_finds() {
+    let repo = Repo::example("poitiers");
+    repo.git_init();
+    repo.cpo(&["seal", "couronneries", "--date", "2022-07-04"])
+        .code(0);
+    repo.git(&["add", "-A"]);
+    repo.git(&["commit", "-qm", "seal"]);
+    let siret = |id: &str| {
+        let text = repo.read(&format!("periods/2022-2025/centres/{id}.toml"));
+        let line = text
+            .lines()
+            .find(|l| l.starts_with("siret = "))
+            .unwrap()
+            .to_string();
+        line
+    };
+    let (montmidi, couronneries) = (siret("montmidi"), siret("couronneries"));
+    repo.replace(
+        "periods/2022-2025/centres/montmidi.toml",
+        &montmidi,
+        &couronneries,
+    );
+    repo.replace(
+        "periods/2022-2025/centres/couronneries.md",
+        "Atelier vélo solidaire",
+        "Atelier vélo",
+    );
+    let findings = |findings_only: bool| {
+        let project = cpo::pipeline::Project::open(repo.path()).unwrap();
+        let checked = project.check(&cpo::check::Options {
+            findings_only,
+            ..Default::default()
+        });
+        let report = checked.report();
+        let rules: Vec<String> = report
+            .located()
+            .map(|d| {
+                format!(
+                    "{} {}:{}:{} {}",
+                    d.rule.name(),
+                    d.file,
+                    d.line,
+                    d.column,
+                    d.message
+                )
+            })
+            .collect();
+        rules
+    };
+    let full = findings(false);
+    assert!(
+        full.iter().any(|d| d.starts_with("duplicate-siret")),
+        "{full:?}"
+    );
+    assert!(
+        full.iter().any(|d| d.starts_with("sealed-changed")),
+        "{full:?}"
+    );
+    assert_eq!(findings(true), full);
 }

@@ -211,12 +211,12 @@ pub fn have(program: &str) -> bool {
         .unwrap_or(false)
 }
 
-/// Skip a test (with a visible message) unless `program` is installed.
+/// Skip a test (with a visible message) unless `program` is installed;
+/// under CI a missing program fails the test (see [`tool_available`]).
 #[macro_export]
 macro_rules! require {
     ($program:expr) => {
-        if !$crate::harness::have($program) {
-            eprintln!("SKIPPED: `{}` is not installed", $program);
+        if !$crate::harness::require_tool($program) {
             return;
         }
     };

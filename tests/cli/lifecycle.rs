@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::harness::{Repo, have};
+use crate::harness::Repo;
 
 /// A complete centre for the repository `cpo init` makes (period 2026-2029).
 fn filled_centre(repo: &Repo, id: &str) {
@@ -496,8 +496,7 @@ fn seal_refuses_a_convention_with_errors() {
 /// What a new user does, from an empty folder to an avenant.
 #[test]
 fn a_new_users_journey_from_init_to_avenant() {
-    if !have("git") {
-        eprintln!("SKIPPED: git is not installed");
+    if !crate::harness::require_tool("git") {
         return;
     }
     let repo = init_repo();
@@ -601,7 +600,7 @@ fn a_new_users_journey_from_init_to_avenant() {
     );
     assert!(md.contains("Signatures"));
     assert!(md.contains("Les autres dispositions de la convention demeurent inchangées"));
-    if cfg!(feature = "pdf") && have("pdftotext") {
+    if cfg!(feature = "pdf") && crate::harness::require_tool("pdftotext") {
         let out = std::process::Command::new("pdftotext")
             .arg(repo.file("dist/2026-2029/beaulieu-avenant-1.pdf"))
             .arg("-")

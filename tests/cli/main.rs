@@ -6,9 +6,14 @@ mod harness;
 
 mod basics;
 mod check_rules;
+mod corpus;
 mod diff;
+mod documents;
+mod export;
 mod formats;
+mod integrity;
 mod lifecycle;
+mod lsp;
 pub mod render;
 mod robustness;
 mod schemas;

@@ -261,7 +261,7 @@ fn pdf_is_pdfa_2b_and_byte_identical_across_runs() {
     // The date is the data's (the period's first day: this copy is not in git).
     assert!(bytes.contains("2022-01-01"), "creation date from the data");
     // Every font is embedded.
-    if have("pdffonts") {
+    if crate::harness::require_tool("pdffonts") {
         let out = Command::new("pdffonts")
             .arg(repo.file(&format!("{PERIOD_DIR}/seve.pdf")))
             .output()
@@ -295,7 +295,7 @@ fn draft_conventions_carry_the_projet_watermark() {
     );
     assert!(!signed.contains("PROJET"));
     // The diagonal watermark itself: a 120 pt text drawn as page background.
-    if have("qpdf") {
+    if crate::harness::require_tool("qpdf") {
         let plain = repo.file("plain.pdf");
         let ok = Command::new("qpdf")
             .args(["--qdf", "--object-streams=disable"])
@@ -365,7 +365,7 @@ fn hostile_markdown_is_shown_literally_and_never_executed() {
     let md = repo.read(&format!("{PERIOD_DIR}/beaulieu.md"));
     assert!(md.contains("\\<script\\>"), "script escaped in Markdown");
 
-    if cfg!(feature = "pdf") && have("pdftotext") {
+    if cfg!(feature = "pdf") && crate::harness::require_tool("pdftotext") {
         let text = pdf_text(&repo.file(&format!("{PERIOD_DIR}/beaulieu.pdf")));
         for literal in [
             "<script>alert('xss')</script>",
@@ -404,10 +404,14 @@ fn vnu_jar() -> Option<std::path::PathBuf> {
 
 /// Run the Nu Html Checker on files; skips (returns false) without java or the jar.
 pub fn vnu(files: &[std::path::PathBuf]) -> bool {
-    let Some(jar) = vnu_jar().filter(|_| have("java")) else {
-        eprintln!(
-            "SKIPPED: the Nu Html Checker needs java and vnu.jar (npm install vnu-jar, or set VNU_JAR)"
-        );
+    let available = vnu_jar().is_some() && have("java");
+    if !crate::harness::tool_available(
+        "the Nu Html Checker (java and vnu.jar: npm install vnu-jar, or set VNU_JAR)",
+        available,
+    ) {
+        return false;
+    }
+    let Some(jar) = vnu_jar() else {
         return false;
     };
     let out = Command::new("java")
@@ -495,4 +499,64 @@ fn a_template_override_changes_the_page_and_its_errors_are_located() {
     );
     assert!(run.stdout.contains("error[template]"), "{}", run.stdout);
     repo.cpo(&["render", "--format", "html"]).code(2);
+}
+
+/// `cpo build` after editing one centre rewrites that convention's files
+/// (and the comparison report, which shows the edit), nothing else: the
+/// other conventions' files keep their inode (files are replaced by
+/// rename, so a rewritten file always gets a new one).
+#[cfg(unix)]
+#[test]
+fn build_after_one_edit_rewrites_only_that_convention() {
+    use std::collections::BTreeMap;
+    use std::os::unix::fs::MetadataExt;
+    let repo = Repo::example("poitiers");
+    let inodes = |repo: &Repo| -> BTreeMap<String, u64> {
+        walkdir::WalkDir::new(repo.file("dist"))
+            .into_iter()
+            .map(Result::unwrap)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                let rel = e.path().strip_prefix(repo.path()).unwrap();
+                (rel.display().to_string(), e.metadata().unwrap().ino())
+            })
+            .collect()
+    };
+    repo.cpo(&["build"]).code(0);
+    let before = inodes(&repo);
+    assert!(before.len() > 20, "{before:?}");
+    repo.append(
+        "periods/2022-2025/centres/couronneries.md",
+        "\nUn paragraphe ajouté au projet.\n",
+    );
+    repo.cpo(&["build"]).code(0);
+    let after = inodes(&repo);
+    let rewritten: Vec<&str> = after
+        .iter()
+        .filter(|(f, ino)| before.get(*f) != Some(ino))
+        .map(|(f, _)| f.as_str())
+        .collect();
+    let mut expected = vec![
+        "dist/2022-2025/.cpo-cache",
+        "dist/2022-2025/comparaison-2018-2021.html",
+        "dist/2022-2025/couronneries.html",
+        "dist/2022-2025/couronneries.md",
+    ];
+    if cfg!(feature = "pdf") {
+        expected.push("dist/2022-2025/couronneries.pdf");
+    }
+    assert_eq!(rewritten, expected);
+    // And a build with nothing changed rewrites nothing but the cache.
+    let again = inodes(&repo);
+    repo.cpo(&["build"]).code(0);
+    let after = inodes(&repo);
+    let rewritten: Vec<&str> = after
+        .iter()
+        .filter(|(f, ino)| again.get(*f) != Some(ino))
+        .map(|(f, _)| f.as_str())
+        .collect();
+    assert!(
+        rewritten.iter().all(|f| f.ends_with(".cpo-cache")),
+        "{rewritten:?}"
+    );
 }

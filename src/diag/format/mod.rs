@@ -106,7 +106,8 @@ fn human(report: &Report<'_>, color: bool) -> String {
         };
         let title = level.primary_title(d.message).id(d.rule.name());
         let group = if !file.exists || file.text.is_empty() {
-            title.element(Origin::path(d.file).line(d.line).char_column(d.column - 1))
+            // `char_column` is shown as given (1-based, as everywhere).
+            title.element(Origin::path(d.file).line(d.line).char_column(d.column))
         } else {
             // Only the finding's first line is shown; the caret covers the
             // span on that line, at least one character.
@@ -280,6 +281,23 @@ mod tests {
             diagnostics: vec![Diagnostic::new(Rule::Siret, Loc::new(file, 0..1), message)],
             files: 1,
         }
+    }
+
+    #[test]
+    fn human_places_a_finding_on_an_empty_file_at_1_1() {
+        let mut sources = Sources::default();
+        let file = sources.add("periods/2022-2025/base.md", "");
+        let report = Report {
+            sources: &sources,
+            diagnostics: vec![Diagnostic::new(
+                Rule::MissingSection,
+                Loc::file_start(file),
+                "m",
+            )],
+            files: 1,
+        };
+        let out = human(&report, false);
+        assert!(out.contains("--> periods/2022-2025/base.md:1:1\n"), "{out}");
     }
 
     #[test]

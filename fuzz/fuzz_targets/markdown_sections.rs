@@ -1,0 +1,22 @@
+//! Markdown cut into sections (with and without front matter), and the
+//! same text turned into document blocks and HTML, as render does.
+
+#![no_main]
+
+use cpo::diag::FileId;
+use cpo::model::text;
+use cpo::render::{html, markdown};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(source) = std::str::from_utf8(data) else {
+        return;
+    };
+    let mut diags = Vec::new();
+    let _ = text::parse(FileId(0), source, false, &mut diags);
+    let parsed = text::parse(FileId(0), source, true, &mut diags);
+    let _ = html::blocks(&markdown::to_blocks(source, 1));
+    for section in &parsed.sections {
+        let _ = html::blocks(&markdown::to_blocks(&section.body, 2));
+    }
+});

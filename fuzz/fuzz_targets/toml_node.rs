@@ -1,0 +1,23 @@
+//! The TOML node parser and the typed reading of centre, base and
+//! configuration files with recovery (`node::from_node_all`).
+
+#![no_main]
+
+use cpo::diag::FileId;
+use cpo::model::node;
+use cpo::model::{BaseFile, CentreFile, Config};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let Ok(tree) = node::parse_toml(FileId(0), text) else {
+        return;
+    };
+    let _ = node::from_node_all::<CentreFile>(&tree);
+    let _ = node::from_node_all::<BaseFile>(&tree);
+    let _ = node::from_node_all::<Config>(&tree);
+    let _ = tree.to_json();
+    let _ = tree.to_toml();
+});
