@@ -5,7 +5,7 @@
 //! Project::open(root)            work tree | git revision | editor buffers
 //!   .check(&options) -> Checked  findings + every period's resolved conventions
 //!   render(&checked, …)          documents of the accepted conventions
-//!   diff::compare(from, to)      two checked periods
+//!   diff::compare(from, to, …)   two checked periods
 //! ```
 //!
 //! mdBook's `MDBook::load(root)?.build()` is the model: the command line,
@@ -224,6 +224,106 @@ impl Checked<'_> {
     }
 }
 
+impl Project {
+    /// One period's conventions resolved (base and centre merged, as the
+    /// check resolves them), without the check's rules: for `diff`, which
+    /// shows every convention that resolves and reports no finding. `None`
+    /// when there is no such period.
+    pub fn resolve(&self, label: &str) -> Option<CheckedPeriod> {
+        use rayon::prelude::*;
+        let period = self.snapshot.period(Some(label))?;
+        let shared = crate::merge::Shared::of(&self.snapshot, period);
+        let resolved: Vec<(String, Option<Convention>)> = period
+            .centres
+            .par_iter()
+            .map(|c| {
+                let conv = shared
+                    .as_ref()
+                    .and_then(|s| crate::merge::convention(period, s, &c.id, &mut Vec::new()));
+                (c.id.clone(), conv)
+            })
+            .collect();
+        let mut out = CheckedPeriod {
+            label: period.label.clone(),
+            shared,
+            conventions: Vec::new(),
+            unresolved: Vec::new(),
+        };
+        for (id, conv) in resolved {
+            match conv {
+                Some(c) => out.conventions.push(c),
+                None => out.unresolved.push(id),
+            }
+        }
+        Some(out)
+    }
+}
+
+/// How `diff` reads the common text and the centres' texts: as `render`
+/// reads them (`render::reading`). The two stages are peers; the pipeline
+/// hands one to the other.
+pub struct TextReader;
+
+impl crate::diff::Reader for TextReader {
+    fn rendered(
+        &self,
+        source: &str,
+        conv: &Convention,
+        placeholders: bool,
+    ) -> Result<Vec<crate::diff::side::Article>, String> {
+        crate::render::reading::rendered(source, conv, placeholders)
+            .map(|articles| articles.into_iter().map(article).collect())
+    }
+
+    fn source_articles(&self, source: &str) -> Vec<crate::diff::side::Article> {
+        crate::render::reading::from_source(source)
+            .into_iter()
+            .map(article)
+            .collect()
+    }
+
+    fn plain_text(&self, markdown: &str) -> String {
+        crate::render::reading::plain_text(markdown)
+    }
+}
+
+fn article(a: crate::render::reading::ReadArticle) -> crate::diff::side::Article {
+    crate::diff::side::Article {
+        id: a.id,
+        title: a.title,
+        body: a.body,
+    }
+}
+
+/// The comparison report as HTML (`markdown` false) or Markdown, with the
+/// repository's templates `diff.html` and `diff.md` (overridable from
+/// `templates/`). Templates that do not compile are an error naming them.
+pub fn diff_report(
+    project: &Project,
+    report: &crate::diff::Report,
+    markdown: bool,
+) -> Result<String> {
+    use crate::render::theme::{DIFF_HTML, DIFF_MD, Theme};
+    let snapshot = project.snapshot();
+    let theme = Theme::load(snapshot).map_err(|diags| {
+        let msgs: Vec<String> = diags
+            .iter()
+            .map(|d| format!("{}: {}", snapshot.sources.describe(&d.loc), d.message))
+            .collect();
+        anyhow::anyhow!(
+            "the templates do not compile (run `cpo check`):\n  {}",
+            msgs.join("\n  ")
+        )
+    })?;
+    let page = crate::diff::view::Page::of(report);
+    let text = if markdown {
+        theme.render_markdown(DIFF_MD, &page)
+    } else {
+        theme.render(DIFF_HTML, &page)
+    };
+    text.map_err(|e| anyhow::anyhow!(e.message))
+}
+
 /// Whether a finding concerns a convention (see [`Checked::verdict`]).
 fn concerns(d: &Diagnostic, kind: &FileKind, conv: &Convention) -> bool {
     if let Some(about) = &d.centre {
@@ -388,9 +488,10 @@ pub fn build<'p>(
         let from = crate::diff::side::Side::resolve(&checked, &previous.label)
             .with_context(|| format!("comparing with period {}", previous.label))?;
         let to = crate::diff::side::Side::resolve(&checked, &label)?;
-        let report = crate::diff::compare(&from, &to);
+        let report =
+            crate::diff::compare(&from, &to, &crate::diff::Options::default(), &TextReader)?;
         let name = format!("comparaison-{}.html", previous.label);
-        let html = crate::diff::write::html(&report);
+        let html = diff_report(project, &report, false)?;
         crate::render::write_if_changed(&out.join(&label).join(&name), html.as_bytes())?;
         reports.push(crate::render::IndexLink {
             href: name,

@@ -7,7 +7,7 @@
 
 use cpo::check::Options;
 use cpo::diff::{self, side::Side};
-use cpo::pipeline::Project;
+use cpo::pipeline::{Project, TextReader, diff_report};
 use cpo_fuzz::{
     CLEAN_BASE, CLEAN_BASE_MD, CLEAN_CENTRE, CLEAN_CENTRE_MD, CLEAN_CONFIG, empty_root, files,
     may_loop_for_long, split,
@@ -57,9 +57,11 @@ fuzz_target!(|data: &[u8]| {
     ) else {
         return;
     };
-    let report = diff::compare(&from, &to);
-    let _ = diff::write::markdown(&report);
+    let Ok(report) = diff::compare(&from, &to, &diff::Options::default(), &TextReader) else {
+        return;
+    };
+    let _ = diff_report(&project, &report, true);
     let _ = diff::write::terminal(&report, false);
-    let _ = diff::write::html(&report);
+    let _ = diff_report(&project, &report, false);
     let _ = diff::write::json(&report);
 });

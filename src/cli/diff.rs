@@ -7,7 +7,8 @@ use clap::{Args, ValueEnum};
 
 use super::{Global, Outcome, emit, style::Style};
 use crate::diff::side::{Snapshots, resolve_pair};
-use crate::diff::{compare, write};
+use crate::diff::{Options, Reading, compare, write};
+use crate::pipeline::{TextReader, diff_report};
 use crate::repo::write_atomic;
 
 #[derive(Debug, Args)]
@@ -25,6 +26,10 @@ pub struct DiffArgs {
     /// Exit with code 1 when the snapshots differ
     #[arg(long)]
     pub exit_code: bool,
+    /// Show the common text as rendered for this centre (by id) on both
+    /// sides, instead of with placeholders such as « [nom du centre] »
+    #[arg(long = "as", value_name = "CENTRE")]
+    pub as_centre: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -44,14 +49,22 @@ pub fn run(g: &Global, args: DiffArgs) -> Result<Outcome> {
         args.to.as_deref(),
         g.period.as_deref(),
     )?;
-    let report = compare(&from, &to);
+    let options = Options {
+        reading: args
+            .as_centre
+            .clone()
+            .map_or(Reading::Placeholders, Reading::Centre),
+    };
+    let report = compare(&from, &to, &options, &TextReader)?;
     let text = match args.format {
         DiffFormat::Terminal => {
             let color = args.out.is_none() && Style::for_stdout(g.color).enabled;
             write::terminal(&report, color)
         }
-        DiffFormat::Md => write::markdown(&report),
-        DiffFormat::Html => write::html(&report),
+        // The report templates are the repository's as it is now (its work
+        // tree), whichever revisions are compared.
+        DiffFormat::Md => diff_report(snapshots.get(None)?, &report, true)?,
+        DiffFormat::Html => diff_report(snapshots.get(None)?, &report, false)?,
         DiffFormat::Json => write::json(&report),
     };
     match g.opt_path(args.out.as_deref()) {

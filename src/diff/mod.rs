@@ -6,24 +6,43 @@
 //! (work tree or git revision, read in place), [`compare`] matches centres
 //! (by id, then `previous_id`), articles and sections (by id), objectives
 //! (by id) and funding (by funder and year), and builds the report; the
-//! modules of [`write`] print it. The common text is compared once, in the
-//! base part, never per centre.
+//! report is then data: JSON as is, HTML and Markdown through the
+//! templates `diff.html` and `diff.md` ([`view`]), the terminal through
+//! [`write`]. The common text is compared once, in the base part, never
+//! per centre, as its readers read it ([`reading`]); data changes carry
+//! their French labels ([`labels`]).
+//!
+//! Matching is by hash map and centres are compared in parallel, so the
+//! cost grows with the size of the inputs, not with its square.
 
+pub mod labels;
+pub mod reading;
 pub mod side;
 pub mod text;
+pub mod view;
 pub mod write;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
+use anyhow::Result;
+use rayon::prelude::*;
 use rust_decimal::Decimal;
 use serde::Serialize;
 use serde_json::Value;
 
 use crate::merge::Convention;
-use crate::model::text::Section;
 use crate::model::{Amount, Year};
-use side::Side;
+use labels::{LabelCx, Scope};
+pub use reading::{Reader, Reading, ReadingInfo};
+use side::{Article, Side};
 use text::{Move, Run, Texts, find_moves, has_changes, moved_items, word_runs};
+
+/// How to compare.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// How the common text is read (`--as CENTRE`).
+    pub reading: Reading,
+}
 
 /// The whole comparison.
 #[derive(Debug, Clone, Serialize)]
@@ -46,6 +65,8 @@ pub struct SideInfo {
     pub origin_fr: String,
     /// Years in the period.
     pub years: usize,
+    /// Its first year.
+    pub start_year: Year,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -108,6 +129,8 @@ pub struct Delta {
 /// The socle commun: articles of base.md and data of base.toml.
 #[derive(Debug, Clone, Serialize)]
 pub struct BaseReport {
+    /// How the common text was read (placeholders, or for a centre).
+    pub reading: ReadingInfo,
     pub articles: Vec<ArticleReport>,
     /// Paragraphs that left one article for another.
     pub moves: Vec<Move>,
@@ -148,8 +171,15 @@ pub struct ArticleReport {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DataChange {
     pub path: String,
+    /// The path in French (« Budget 2023 – 64 Charges de personnel »).
+    pub label: String,
     pub from: Value,
     pub to: Value,
+    /// The values as read (« 517 517 € », « 28 mars 2022 »).
+    pub from_text: String,
+    pub to_text: String,
+    /// For amounts, the gap in euros and percent (« +24 451,50 €, +4,72 % »).
+    pub gap: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -158,6 +188,8 @@ pub struct CentreReport {
     pub status: Status,
     pub renamed_from: Option<String>,
     pub name: String,
+    /// The older side's name, when it differs.
+    pub former_name: Option<String>,
     pub funding: Vec<FundingCell>,
     /// Per funder, both sides' totals.
     pub funding_totals: Vec<Delta>,
@@ -172,6 +204,7 @@ pub struct CentreReport {
 #[derive(Debug, Clone, Serialize)]
 pub struct FundingCell {
     pub funder: String,
+    pub funder_name: String,
     /// 1 for the first year of the period.
     pub year_index: usize,
     /// The calendar year (of the newer side when both have it).
@@ -261,15 +294,16 @@ fn delta(
     }
 }
 
-/// Compare two resolved sides.
-pub fn compare(from: &Side, to: &Side) -> Report {
-    let base = compare_base(from, to);
-    let mut summary = CentreSummary::default();
-    let mut centres = Vec::new();
+/// Compare two resolved sides, reading texts with `reader` (see
+/// [`reading`]). Fails only when `--as` names a centre that is not on both
+/// sides, or base.md does not render for it.
+pub fn compare(from: &Side, to: &Side, options: &Options, reader: &dyn Reader) -> Result<Report> {
+    let names = entry_names(from, to);
+    let base = compare_base(from, to, &options.reading, &names, reader)?;
 
     // Match centres: by id, then a new centre's previous_id.
     let mut matched: Vec<(Option<&Convention>, Option<&Convention>)> = Vec::new();
-    let mut used_from: BTreeSet<&str> = BTreeSet::new();
+    let mut used_from: HashSet<&str> = HashSet::new();
     for t in to.conventions.values() {
         if let Some(f) = from.conventions.get(&t.id) {
             used_from.insert(&f.id);
@@ -296,15 +330,17 @@ pub fn compare(from: &Side, to: &Side) -> Report {
             matched.push((Some(f), None));
         }
     }
-    matched.sort_by(|a, b| {
-        let key = |m: &(Option<&Convention>, Option<&Convention>)| {
-            m.1.or(m.0).map(|c| c.id.clone()).unwrap_or_default()
-        };
-        key(a).cmp(&key(b))
-    });
+    fn key<'c>(m: &(Option<&'c Convention>, Option<&'c Convention>)) -> &'c str {
+        m.1.or(m.0).map_or("", |c| c.id.as_str())
+    }
+    matched.sort_by(|a, b| key(a).cmp(key(b)));
 
-    for (f, t) in matched {
-        let report = compare_centre(from, to, f, t);
+    let centres: Vec<CentreReport> = matched
+        .par_iter()
+        .map(|(f, t)| compare_centre(from, to, *f, *t, &names, reader))
+        .collect();
+    let mut summary = CentreSummary::default();
+    for report in &centres {
         match report.status {
             Status::Added => summary.added.push(report.id.clone()),
             Status::Removed => summary.removed.push(report.id.clone()),
@@ -315,7 +351,6 @@ pub fn compare(from: &Side, to: &Side) -> Report {
             Status::Unchanged => summary.unchanged.push(report.id.clone()),
             _ => summary.changed.push(report.id.clone()),
         }
-        centres.push(report);
     }
 
     let funding = funding_summary(from, to);
@@ -326,7 +361,7 @@ pub fn compare(from: &Side, to: &Side) -> Report {
         || base.articles.iter().any(|a| a.status != Status::Unchanged)
         || !base.moves.is_empty()
         || !base.data.is_empty();
-    Report {
+    Ok(Report {
         from: from.info(),
         to: to.info(),
         summary: Summary {
@@ -336,22 +371,55 @@ pub fn compare(from: &Side, to: &Side) -> Report {
         },
         base,
         centres,
-    }
+    })
 }
 
-fn compare_base(from: &Side, to: &Side) -> BaseReport {
-    let fa = &from.articles;
-    let ta = &to.articles;
-    // Positions by id (the first of an id): base.md may have thousands of
-    // articles, each looked up once.
-    let positions = |articles: &[side::Article]| {
-        let mut map: HashMap<String, usize> = HashMap::new();
-        for (i, a) in articles.iter().enumerate() {
-            map.entry(a.id.clone()).or_insert(i);
+/// Names of the entries data changes name by id: signatories, axes,
+/// commitments and annexes of both bases (the newer one wins).
+fn entry_names(from: &Side, to: &Side) -> HashMap<String, String> {
+    let mut names = HashMap::new();
+    for side in [from, to] {
+        for collection in ["signatories", "axes", "commitments", "annexes"] {
+            let Some(Value::Array(entries)) = side.base_data.get(collection) else {
+                continue;
+            };
+            for e in entries {
+                let (Some(id), Some(name)) = (
+                    e.get("id").and_then(Value::as_str),
+                    e.get("name")
+                        .or_else(|| e.get("title"))
+                        .and_then(Value::as_str),
+                ) else {
+                    continue;
+                };
+                names.insert(format!("{collection}.{id}"), name.to_string());
+                if collection == "signatories"
+                    && let Ok(sig) =
+                        serde_json::from_value::<crate::model::base::Signatory>(e.clone())
+                {
+                    let noun = crate::fr::wording::NounPhrase::common(
+                        &sig.name,
+                        sig.article.map(Into::into),
+                        sig.gender.map(Into::into),
+                    );
+                    names.insert(format!("{collection}.{id}.de"), noun.de());
+                }
+            }
         }
-        map
-    };
-    let (fa_pos, ta_pos) = (positions(fa), positions(ta));
+    }
+    names
+}
+
+fn compare_base(
+    from: &Side,
+    to: &Side,
+    reading: &Reading,
+    names: &HashMap<String, String>,
+    reader: &dyn Reader,
+) -> Result<BaseReport> {
+    let (fa, ta, reading) = reading::read_both(from, to, reading, reader)?;
+    let f_index = first_by_key(fa.iter().enumerate().map(|(i, a)| (a.id.as_str(), i)));
+    let t_index = first_by_key(ta.iter().enumerate().map(|(i, a)| (a.id.as_str(), i)));
     let texts: Vec<Texts<'_>> = ids_in_order(
         fa.iter().map(|a| a.id.as_str()),
         ta.iter().map(|a| a.id.as_str()),
@@ -359,8 +427,8 @@ fn compare_base(from: &Side, to: &Side) -> BaseReport {
     .into_iter()
     .map(|id| Texts {
         id,
-        from: fa_pos.get(id).map(|&i| fa[i].body.as_str()),
-        to: ta_pos.get(id).map(|&i| ta[i].body.as_str()),
+        from: f_index.get(id).map(|&i| fa[i].body.as_str()),
+        to: t_index.get(id).map(|&i| ta[i].body.as_str()),
     })
     .collect();
     let (moves, remaining) = find_moves(&texts);
@@ -373,25 +441,19 @@ fn compare_base(from: &Side, to: &Side) -> BaseReport {
     // of order moved; the others may only have been renumbered.
     let matched_new: Vec<&str> = ta
         .iter()
-        .filter(|a| fa_pos.contains_key(&a.id))
+        .filter(|a| f_index.contains_key(a.id.as_str()))
         .map(|a| a.id.as_str())
         .collect();
-    let mut matched_index: HashMap<&str, usize> = HashMap::new();
-    for (i, id) in matched_new.iter().enumerate() {
-        matched_index.entry(id).or_insert(i);
-    }
-    let old_positions: Vec<usize> = matched_new
-        .iter()
-        .map(|id| fa_pos.get(*id).copied().unwrap_or(0))
-        .collect();
+    let old_positions: Vec<usize> = matched_new.iter().map(|id| f_index[id]).collect();
     let moved = moved_items(&old_positions);
+    let moved_by_id: HashMap<&str, bool> = matched_new.iter().copied().zip(moved).collect();
 
     let mut articles = Vec::new();
     for (t, (rest_from, rest_to)) in texts.iter().zip(&remaining) {
-        let f = fa_pos.get(t.id).copied();
-        let n = ta_pos.get(t.id).copied();
-        let fart = f.map(|i| &fa[i]);
-        let tart = n.map(|i| &ta[i]);
+        let f = f_index.get(t.id).copied();
+        let n = t_index.get(t.id).copied();
+        let fart: Option<&Article> = f.map(|i| &fa[i]);
+        let tart: Option<&Article> = n.map(|i| &ta[i]);
         let title_changed = fart.map(|a| &a.title) != tart.map(|a| &a.title);
         let changes = match (fart, tart) {
             (Some(_), Some(_)) => word_runs(rest_from, rest_to),
@@ -404,13 +466,12 @@ fn compare_base(from: &Side, to: &Side) -> BaseReport {
         let status = match (f, n) {
             (None, Some(_)) => Status::Added,
             (Some(_), None) => Status::Removed,
-            (Some(fi), Some(_)) => {
-                let idx = matched_index.get(t.id).copied().unwrap_or(0);
-                if moved[idx] {
+            (Some(fi), Some(ni)) => {
+                if moved_by_id.get(t.id).copied().unwrap_or(false) {
                     Status::Moved
                 } else if modified {
                     Status::Modified
-                } else if fi != n.unwrap_or(fi) {
+                } else if fi != ni {
                     Status::Renumbered
                 } else {
                     Status::Unchanged
@@ -453,19 +514,32 @@ fn compare_base(from: &Side, to: &Side) -> BaseReport {
         &strip(to.base_data.clone()),
         &mut data,
     );
-    BaseReport {
+    labels::describe(
+        &mut data,
+        Scope::Data,
+        &LabelCx {
+            names,
+            shift: 0,
+            start: to.start_year,
+        },
+    );
+    Ok(BaseReport {
+        reading,
         articles,
         moves,
         data,
-    }
+    })
 }
 
-/// Sections by id, the first of an id (as `Text::section`): a centre may
-/// have thousands, looked up once each.
-fn sections_by_id(sections: &[Section]) -> HashMap<&str, &Section> {
+/// Items by key, the first of a key (as `Text::section` finds a section;
+/// a repeated id is `check`'s to report): looked up once each, so a centre
+/// with thousands of sections costs no more than it has.
+fn first_by_key<K: Eq + std::hash::Hash, V>(
+    items: impl IntoIterator<Item = (K, V)>,
+) -> HashMap<K, V> {
     let mut map = HashMap::new();
-    for s in sections {
-        map.entry(s.id.as_str()).or_insert(s);
+    for (k, v) in items {
+        map.entry(k).or_insert(v);
     }
     map
 }
@@ -476,7 +550,7 @@ fn ids_in_order<'a>(
     to: impl Iterator<Item = &'a str>,
 ) -> Vec<&'a str> {
     let mut ids: Vec<&str> = Vec::new();
-    let mut seen = HashSet::new();
+    let mut seen: HashSet<&str> = HashSet::new();
     for id in to.chain(from) {
         if seen.insert(id) {
             ids.push(id);
@@ -485,58 +559,131 @@ fn ids_in_order<'a>(
     ids
 }
 
-/// Centre data compared by key path: everything but what has its own part
-/// of the report (funding, objectives) and what comes from the base (its
-/// arrays, texts and payment terms: the base part reports those once).
-/// Budget years are moved by `shift` so that the first year of one period
-/// meets the first year of the other. Payment terms the centre overrides
-/// itself are kept.
-fn centre_data(conv: &Convention, shift: Year) -> Value {
-    let mut v = serde_json::to_value(&conv.data).unwrap_or(Value::Null);
-    if let Value::Object(m) = &mut v {
-        for key in [
-            "title",
-            "period",
-            "signatories",
-            "axes",
-            "commitments",
-            "sections",
-            "funding",
-            "objectives",
-            "previous_id",
-            "payment",
-        ] {
-            m.remove(key);
-        }
-        if let Some(Value::Object(budget)) = m.get_mut("budget") {
-            let shifted: serde_json::Map<String, Value> = std::mem::take(budget)
-                .into_iter()
-                .map(|(year, b)| {
-                    let y = year
-                        .parse::<Year>()
-                        .map_or(year, |y| (y + shift).to_string());
-                    (y, b)
-                })
-                .collect();
-            *budget = shifted;
-        }
-        let own: serde_json::Map<String, Value> = conv
-            .tree
-            .get("payment")
-            .and_then(|p| p.as_table())
-            .map(|t| {
-                t.entries
-                    .iter()
-                    .filter(|e| e.node.loc.file == conv.centre_file)
-                    .map(|e| (e.key.clone(), e.node.to_json()))
-                    .collect()
-            })
-            .unwrap_or_default();
-        if !own.is_empty() {
-            m.insert("payment".into(), Value::Object(own));
+/// Keys of the resolved data the centre part compares (see
+/// [`centre_data`]); [`LEFT_TO_OTHER_PARTS`] are the others.
+const CENTRE_KEYS: &[&str] = &[
+    "name",
+    "article",
+    "gender",
+    "kind",
+    "status",
+    "application_date",
+    "association",
+    "territory",
+    "agrement",
+    "budget",
+    "budget_scope",
+    "annexes",
+    "payment",
+];
+
+/// Keys of the resolved data reported elsewhere: in their own part of the
+/// report (funding, objectives, sections' texts), by the base part (the
+/// base's arrays and texts), or not at all (the period, the previous id
+/// that matched the centres).
+#[cfg(test)]
+const LEFT_TO_OTHER_PARTS: &[&str] = &[
+    "title",
+    "period",
+    "signatories",
+    "axes",
+    "commitments",
+    "sections",
+    "funding",
+    "objectives",
+    "previous_id",
+];
+
+/// Centre data compared by key path: [`CENTRE_KEYS`], serialized one by
+/// one (not the whole convention, whose objectives and base texts are
+/// most of it). Budget years are moved by `shift` so that the first year
+/// of one period meets the first year of the other. Payment terms and
+/// annexes are the centre's own: those it writes in its file, and annexes
+/// that differ from the base's.
+fn centre_data(conv: &Convention, shift: Year, base: &Value) -> Value {
+    fn put<T: Serialize>(m: &mut serde_json::Map<String, Value>, key: &str, value: &T) {
+        match serde_json::to_value(value) {
+            Ok(Value::Null) | Err(_) => {}
+            Ok(v) => {
+                m.insert(key.to_string(), v);
+            }
         }
     }
-    v
+    let d = &conv.data;
+    let mut m = serde_json::Map::new();
+    put(&mut m, "name", &d.name);
+    put(&mut m, "article", &d.article);
+    put(&mut m, "gender", &d.gender);
+    put(&mut m, "kind", &d.kind);
+    put(&mut m, "status", &d.status);
+    put(&mut m, "application_date", &d.application_date);
+    put(&mut m, "association", &d.association);
+    put(&mut m, "territory", &d.territory);
+    put(&mut m, "agrement", &d.agrement);
+    let budget: serde_json::Map<String, Value> = d
+        .budget
+        .iter()
+        .map(|(year, b)| {
+            (
+                (year + shift).to_string(),
+                serde_json::to_value(b).unwrap_or(Value::Null),
+            )
+        })
+        .collect();
+    m.insert("budget".into(), Value::Object(budget));
+    put(&mut m, "budget_scope", &d.budget_scope);
+    let base_annexes: HashMap<&str, &Value> = base
+        .get("annexes")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|a| Some((a.get("id")?.as_str()?, a)))
+        .collect();
+    let own_annexes: Vec<Value> = d
+        .annexes
+        .iter()
+        .filter_map(|a| serde_json::to_value(a).ok())
+        .filter(|a| {
+            let id = a.get("id").and_then(Value::as_str).unwrap_or_default();
+            base_annexes.get(id).is_none_or(|b| *b != a)
+        })
+        .collect();
+    m.insert("annexes".into(), Value::Array(own_annexes));
+    let own: serde_json::Map<String, Value> = conv
+        .tree
+        .get("payment")
+        .and_then(|p| p.as_table())
+        .map(|t| {
+            t.entries
+                .iter()
+                .filter(|e| e.node.loc.file == conv.centre_file)
+                .map(|e| (e.key.clone(), e.node.to_json()))
+                .collect()
+        })
+        .unwrap_or_default();
+    if !own.is_empty() {
+        m.insert("payment".into(), Value::Object(own));
+    }
+    debug_assert!(m.keys().all(|k| CENTRE_KEYS.contains(&k.as_str())));
+    Value::Object(m)
+}
+
+/// An objective as compared across periods: its indicators' target years
+/// moved by `shift`, like the budget's.
+fn shifted_objective(
+    o: &crate::model::centre::Objective,
+    shift: Year,
+) -> crate::model::centre::Objective {
+    let mut o = o.clone();
+    if shift != 0 {
+        for i in &mut o.indicators {
+            i.targets = std::mem::take(&mut i.targets)
+                .into_iter()
+                .map(|(y, q)| (y + shift, q))
+                .collect();
+        }
+    }
+    o
 }
 
 fn compare_centre(
@@ -544,9 +691,15 @@ fn compare_centre(
     to_side: &Side,
     from: Option<&Convention>,
     to: Option<&Convention>,
+    names: &HashMap<String, String>,
+    reader: &dyn Reader,
 ) -> CentreReport {
     let id = to.or(from).map(|c| c.id.clone()).unwrap_or_default();
     let name = to.or(from).map(|c| c.data.name.clone()).unwrap_or_default();
+    let former_name = match (from, to) {
+        (Some(f), Some(t)) if f.data.name != t.data.name => Some(f.data.name.clone()),
+        _ => None,
+    };
     let renamed_from = match (from, to) {
         (Some(f), Some(t)) if f.id != t.id => Some(f.id.clone()),
         _ => None,
@@ -563,6 +716,10 @@ fn compare_centre(
     let mut funding = Vec::new();
     let mut funding_totals = Vec::new();
     for funder in funders {
+        let fname = to
+            .and_then(|c| c.data.signatory(funder))
+            .or_else(|| from.and_then(|c| c.data.signatory(funder)))
+            .map_or_else(|| funder.clone(), |s| s.name.clone());
         let fy = ff.get(funder);
         let ty = tf.get(funder);
         let cells =
@@ -591,6 +748,7 @@ fn compare_centre(
             }
             funding.push(FundingCell {
                 funder: funder.clone(),
+                funder_name: fname.clone(),
                 year_index: index + 1,
                 year: b.or(a).map_or(0, |v| v.0),
                 from_year: a.map(|v| v.0),
@@ -607,10 +765,6 @@ fn compare_centre(
         let total = |m: Option<&BTreeMap<Year, Amount>>| -> Decimal {
             m.map_or(Decimal::ZERO, |m| Amount::total(m.values()).0)
         };
-        let fname = to
-            .and_then(|c| c.data.signatory(funder))
-            .or_else(|| from.and_then(|c| c.data.signatory(funder)))
-            .map_or_else(|| funder.clone(), |s| s.name.clone());
         funding_totals.push(delta(
             funder,
             &fname,
@@ -627,28 +781,38 @@ fn compare_centre(
         .map(|c| c.data.objectives.as_slice())
         .unwrap_or_default();
     let to_objs = to.map(|c| c.data.objectives.as_slice()).unwrap_or_default();
+    let fo_by_id = first_by_key(fo.iter().map(|o| (o.id.as_str(), o)));
+    let to_by_id = first_by_key(to_objs.iter().map(|o| (o.id.as_str(), o)));
+    let label_cx = LabelCx {
+        names,
+        shift: to_side.start_year - from_side.start_year,
+        start: to_side.start_year,
+    };
     for oid in ids_in_order(
         fo.iter().map(|o| o.id.as_str()),
         to_objs.iter().map(|o| o.id.as_str()),
     ) {
-        let a = fo.iter().find(|o| o.id == oid);
-        let b = to_objs.iter().find(|o| o.id == oid);
+        let a = fo_by_id.get(oid).copied();
+        let b = to_by_id.get(oid).copied();
         let mut changes = Vec::new();
-        diff_values(
-            "",
-            &serde_json::to_value(a).unwrap_or(Value::Null),
-            &serde_json::to_value(b).unwrap_or(Value::Null),
-            &mut changes,
-        );
+        let shifted = a.map(|a| shifted_objective(a, label_cx.shift));
+        if let (Some(a), Some(b)) = (&shifted, b)
+            && a != b
+        {
+            diff_values(
+                "",
+                &serde_json::to_value(a).unwrap_or(Value::Null),
+                &serde_json::to_value(b).unwrap_or(Value::Null),
+                &mut changes,
+            );
+            labels::describe(&mut changes, Scope::Objective, &label_cx);
+        }
         let status = match (a, b) {
             (None, Some(_)) => Status::Added,
             (Some(_), None) => Status::Removed,
             _ if changes.is_empty() => Status::Unchanged,
             _ => Status::Modified,
         };
-        if matches!(status, Status::Added | Status::Removed) {
-            changes.clear();
-        }
         objectives.push(ObjectiveReport {
             id: oid.to_string(),
             status,
@@ -661,17 +825,41 @@ fn compare_centre(
     // Sections by id, with moves between them.
     let fs = from.map(|c| c.text.sections.as_slice()).unwrap_or_default();
     let ts = to.map(|c| c.text.sections.as_slice()).unwrap_or_default();
+    let fs_by_id = first_by_key(fs.iter().map(|s| (s.id.as_str(), s)));
+    let ts_by_id = first_by_key(ts.iter().map(|s| (s.id.as_str(), s)));
     let ids = ids_in_order(
         fs.iter().map(|s| s.id.as_str()),
         ts.iter().map(|s| s.id.as_str()),
     );
-    let (fs_by_id, ts_by_id) = (sections_by_id(fs), sections_by_id(ts));
+    // A section that changed is compared as read (plain text, French
+    // typography), like the common text; the others are left as they are.
+    let read: Vec<Option<(Option<String>, Option<String>)>> = ids
+        .iter()
+        .map(|id| {
+            let a = fs_by_id.get(id).map(|s| s.body.as_str());
+            let b = ts_by_id.get(id).map(|s| s.body.as_str());
+            (a != b).then(|| {
+                (
+                    a.map(|t| reader.plain_text(t)),
+                    b.map(|t| reader.plain_text(t)),
+                )
+            })
+        })
+        .collect();
     let texts: Vec<Texts<'_>> = ids
         .iter()
-        .map(|id| Texts {
-            id,
-            from: fs_by_id.get(id).map(|s| s.body.as_str()),
-            to: ts_by_id.get(id).map(|s| s.body.as_str()),
+        .zip(&read)
+        .map(|(id, read)| match read {
+            Some((a, b)) => Texts {
+                id,
+                from: a.as_deref(),
+                to: b.as_deref(),
+            },
+            None => Texts {
+                id,
+                from: fs_by_id.get(id).map(|s| s.body.as_str()),
+                to: ts_by_id.get(id).map(|s| s.body.as_str()),
+            },
         })
         .collect();
     let (moves, remaining) = if from.is_some() && to.is_some() {
@@ -691,8 +879,8 @@ fn compare_centre(
         .collect();
     let mut sections = Vec::new();
     for (t, (rf, rt)) in texts.iter().zip(&remaining) {
-        let a = fs_by_id.get(t.id).copied();
-        let b = ts_by_id.get(t.id).copied();
+        let a = fs_by_id.get(t.id);
+        let b = ts_by_id.get(t.id);
         let changes = if a.is_some() && b.is_some() {
             word_runs(rf, rt)
         } else {
@@ -717,13 +905,37 @@ fn compare_centre(
     }
 
     let mut data = Vec::new();
-    let shift = to_side.start_year - from_side.start_year;
-    diff_values(
-        "",
-        &from.map(|c| centre_data(c, shift)).unwrap_or(Value::Null),
-        &to.map(|c| centre_data(c, 0)).unwrap_or(Value::Null),
-        &mut data,
-    );
+    if from.is_some() && to.is_some() {
+        diff_values(
+            "",
+            &from
+                .map(|c| centre_data(c, label_cx.shift, &from_side.base_data))
+                .unwrap_or(Value::Null),
+            &to.map(|c| centre_data(c, 0, &to_side.base_data))
+                .unwrap_or(Value::Null),
+            &mut data,
+        );
+        if !data.is_empty() {
+            // The centre's own annexes and signatories are named too.
+            let mut names = names.clone();
+            for c in [from, to].into_iter().flatten() {
+                for a in &c.data.annexes {
+                    names.insert(format!("annexes.{}", a.id), a.title.clone());
+                }
+                for s in &c.data.signatories {
+                    names.insert(format!("signatories.{}", s.id), s.name.clone());
+                }
+            }
+            labels::describe(
+                &mut data,
+                Scope::Data,
+                &LabelCx {
+                    names: &names,
+                    ..label_cx
+                },
+            );
+        }
+    }
     if from.is_none() || to.is_none() {
         data.clear();
         funding.clear();
@@ -748,6 +960,7 @@ fn compare_centre(
         status,
         renamed_from,
         name,
+        former_name,
         funding,
         funding_totals,
         objectives,
@@ -803,6 +1016,22 @@ fn funding_summary(from: &Side, to: &Side) -> FundingSummary {
     }
 }
 
+impl DataChange {
+    /// A change by key path; its French label and values are filled in by
+    /// [`labels::describe`].
+    pub fn new(path: String, from: Value, to: Value) -> DataChange {
+        DataChange {
+            path,
+            label: String::new(),
+            from,
+            to,
+            from_text: String::new(),
+            to_text: String::new(),
+            gap: None,
+        }
+    }
+}
+
 /// Differences of two JSON values by key path. Arrays of objects with an
 /// `id` are matched by id; other arrays are compared whole.
 pub fn diff_values(path: &str, a: &Value, b: &Value, out: &mut Vec<DataChange>) {
@@ -838,32 +1067,51 @@ pub fn diff_values(path: &str, a: &Value, b: &Value, out: &mut Vec<DataChange>) 
                 .chain(y)
                 .all(|v| v.get("id").and_then(Value::as_str).is_some()) =>
         {
-            let id = |v: &Value| v["id"].as_str().unwrap_or_default().to_string();
-            let ids = ids_in_order(
-                x.iter().map(|v| v["id"].as_str().unwrap_or_default()),
-                y.iter().map(|v| v["id"].as_str().unwrap_or_default()),
-            );
-            for key in ids {
-                let va = x.iter().find(|v| id(v) == key).unwrap_or(&Value::Null);
-                let vb = y.iter().find(|v| id(v) == key).unwrap_or(&Value::Null);
+            fn id(v: &Value) -> &str {
+                v["id"].as_str().unwrap_or_default()
+            }
+            let xs = first_by_key(x.iter().map(|v| (id(v), v)));
+            let ys = first_by_key(y.iter().map(|v| (id(v), v)));
+            for key in ids_in_order(x.iter().map(id), y.iter().map(id)) {
+                let va = xs.get(key).copied().unwrap_or(&Value::Null);
+                let vb = ys.get(key).copied().unwrap_or(&Value::Null);
                 if va.is_null() || vb.is_null() {
                     if va != vb {
-                        out.push(DataChange {
-                            path: join(key),
-                            from: va.clone(),
-                            to: vb.clone(),
-                        });
+                        out.push(DataChange::new(join(key), va.clone(), vb.clone()));
                     }
                 } else {
                     diff_values(&join(key), va, vb, out);
                 }
             }
         }
-        _ if a != b => out.push(DataChange {
-            path: path.to_string(),
-            from: a.clone(),
-            to: b.clone(),
-        }),
+        _ if a != b => out.push(DataChange::new(path.to_string(), a.clone(), b.clone())),
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every key of the resolved data is compared in the centre part or
+    /// left to another part on purpose: a new key cannot go unreported.
+    #[test]
+    fn every_key_of_a_convention_has_its_part() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/poitiers");
+        let project = crate::pipeline::Project::open(&root).expect("the example");
+        let checked = project.check(&crate::check::Options::default());
+        let conv = checked
+            .period(None)
+            .and_then(|p| p.conventions.first())
+            .expect("a convention");
+        let Value::Object(all) = serde_json::to_value(&conv.data).expect("serializes") else {
+            panic!("an object");
+        };
+        for key in all.keys() {
+            assert!(
+                CENTRE_KEYS.contains(&key.as_str()) || LEFT_TO_OTHER_PARTS.contains(&key.as_str()),
+                "`{key}` is neither compared nor left to another part"
+            );
+        }
     }
 }

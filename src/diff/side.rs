@@ -12,7 +12,7 @@ use anyhow::{Context, Result, bail};
 use serde_json::Value;
 
 use super::SideInfo;
-use crate::check::Options;
+use crate::check::CheckedPeriod;
 use crate::merge::Convention;
 use crate::pipeline::{Checked, Project};
 use crate::repo::Origin;
@@ -43,7 +43,7 @@ impl Spec {
     }
 }
 
-/// An article of base.md as written (its template source).
+/// An article of the common text as read (see [`super::reading`]).
 #[derive(Debug, Clone)]
 pub struct Article {
     pub id: String,
@@ -59,7 +59,8 @@ pub struct Side {
     pub years: usize,
     pub start_year: crate::model::Year,
     pub conventions: BTreeMap<String, Convention>,
-    pub articles: Vec<Article>,
+    /// base.md as written.
+    pub source: String,
     /// base.toml as JSON.
     pub base_data: Value,
     /// Signatory id -> name, for funding summaries.
@@ -73,6 +74,7 @@ impl Side {
             origin: self.origin.to_string(),
             origin_fr: self.origin.french(),
             years: self.years,
+            start_year: self.start_year,
         }
     }
 
@@ -81,11 +83,20 @@ impl Side {
     /// is). Fails when the period is absent or some centre cannot be
     /// resolved (run `cpo check` there).
     pub fn resolve(checked: &Checked<'_>, label: &str) -> Result<Side> {
-        let snapshot = checked.snapshot();
-        let origin = checked.project.origin();
-        let (Some(period), Some(checked_period)) =
-            (snapshot.period(Some(label)), checked.period(Some(label)))
-        else {
+        let resolved = checked.period(Some(label)).map(|p| CheckedPeriod {
+            label: p.label.clone(),
+            shared: p.shared.clone(),
+            conventions: p.conventions.clone(),
+            unresolved: p.unresolved.clone(),
+        });
+        Side::of(checked.project, resolved, label)
+    }
+
+    /// The side of a period of a project, from its resolved conventions.
+    pub fn of(project: &Project, resolved: Option<CheckedPeriod>, label: &str) -> Result<Side> {
+        let snapshot = project.snapshot();
+        let origin = project.origin();
+        let (Some(period), Some(checked_period)) = (snapshot.period(Some(label)), resolved) else {
             bail!(
                 "no period `{label}` in {origin} (periods: {})",
                 snapshot.period_labels().join(", ")
@@ -112,19 +123,10 @@ impl Side {
             start_year: d.first_year(),
             conventions: checked_period
                 .conventions
-                .iter()
-                .map(|c| (c.id.clone(), c.clone()))
+                .into_iter()
+                .map(|c| (c.id.clone(), c))
                 .collect(),
-            articles: base_text
-                .text
-                .sections
-                .iter()
-                .map(|s| Article {
-                    id: s.id.clone(),
-                    title: s.title.clone(),
-                    body: s.body.clone(),
-                })
-                .collect(),
+            source: snapshot.sources.get(base_text.file).text.to_string(),
             base_data: serde_json::to_value(&base.data).unwrap_or(Value::Null),
             funder_names: base
                 .data
@@ -173,15 +175,13 @@ impl<'r> Snapshots<'r> {
         }
     }
 
-    /// One side: check the period at that revision and resolve it.
+    /// One side: the period at that revision, resolved. Not checked: a
+    /// comparison shows every convention that resolves and reports no
+    /// finding, so it does not pay for the rules (`cpo check` does).
     pub fn side(&mut self, spec: &Spec) -> Result<Side> {
         let label = spec.label.clone().unwrap_or_default();
         let project = self.get(spec.rev.as_deref())?;
-        let checked = project.check(&Options {
-            period: Some(label.clone()),
-            ..Options::default()
-        });
-        Side::resolve(&checked, &label)
+        Side::of(project, project.resolve(&label), &label)
     }
 }
 

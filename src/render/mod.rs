@@ -25,6 +25,7 @@ pub mod parties;
 pub mod pdf;
 #[cfg(feature = "pdf")]
 pub mod pdf_annex;
+pub mod reading;
 pub mod template;
 pub mod theme;
 pub mod typeset;

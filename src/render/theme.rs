@@ -7,6 +7,8 @@
 //! | `index.html`       | the period's index of conventions (Tera)     |
 //! | `style.css`        | the stylesheet inlined in every HTML page    |
 //! | `convention.typ`   | the typst template of PDFs                   |
+//! | `diff.html`        | the comparison report, HTML (Tera)           |
+//! | `diff.md`          | the comparison report, Markdown (Tera)       |
 //!
 //! A Tera error in an override is a `template` finding of `cpo check`,
 //! located in the override at its line. HTML templates are autoescaped;
@@ -24,6 +26,8 @@ pub const CONVENTION_HTML: &str = "convention.html";
 pub const INDEX_HTML: &str = "index.html";
 pub const STYLE_CSS: &str = "style.css";
 pub const CONVENTION_TYP: &str = "convention.typ";
+pub const DIFF_HTML: &str = "diff.html";
+pub const DIFF_MD: &str = "diff.md";
 
 /// The built-in templates, by name.
 pub const BUILT_IN: &[(&str, &str)] = &[
@@ -31,10 +35,12 @@ pub const BUILT_IN: &[(&str, &str)] = &[
     (INDEX_HTML, include_str!("templates/index.html")),
     (STYLE_CSS, include_str!("templates/style.css")),
     (CONVENTION_TYP, include_str!("templates/convention.typ")),
+    (DIFF_HTML, include_str!("templates/diff.html")),
+    (DIFF_MD, include_str!("templates/diff.md")),
 ];
 
 /// The Tera page templates, by name.
-const PAGES: &[&str] = &[CONVENTION_HTML, INDEX_HTML];
+const PAGES: &[&str] = &[CONVENTION_HTML, INDEX_HTML, DIFF_HTML, DIFF_MD];
 
 /// The templates of one repository: built-in ones and its overrides.
 pub struct Theme {

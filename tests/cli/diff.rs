@@ -528,9 +528,13 @@ fn poitiers_example_changes_are_all_reported() {
         ("resiliation", "modified", Some(10), Some(10)),
         ("evaluation", "modified", Some(12), Some(11)),
         ("controle", "moved", Some(11), Some(12)),
-        ("renouvellement", "unchanged", Some(13), Some(13)),
+        // The text as rendered: its cross-references follow the swapped
+        // articles (« l'article 12 » became « l'article 11 »).
+        ("renouvellement", "modified", Some(13), Some(13)),
         ("avenant", "unchanged", Some(14), Some(14)),
-        ("annexes", "unchanged", Some(15), Some(15)),
+        // 2018-2021 annexed the centres' projects (annexes 1 to 6);
+        // 2022-2025 places them in article 3 (annexes 1 to 5).
+        ("annexes", "modified", Some(15), Some(15)),
         ("recours", "modified", Some(16), Some(16)),
     ];
     for (id, status, from, to) in expected {
@@ -543,12 +547,21 @@ fn poitiers_example_changes_are_all_reported() {
         article(&json, "controle")["modified"].as_bool().unwrap(),
         "moved and reworded"
     );
-    let moves = json["base"]["moves"].as_array().unwrap();
-    assert_eq!(moves.len(), 1);
+    // Both paragraphs CHANGES-2018-2022.md says moved.
+    let moves: Vec<(&str, &str)> = json["base"]["moves"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| (m["from"].as_str().unwrap(), m["to"].as_str().unwrap()))
+        .collect();
     assert_eq!(
-        (moves[0]["from"].as_str(), moves[0]["to"].as_str()),
-        (Some("communication"), Some("engagements")),
-        "the communication clause joined « Autres engagements »"
+        moves,
+        [
+            // The communication clause joined « Autres engagements ».
+            ("communication", "engagements"),
+            // The balance clause, reworded, joined « Justificatifs ».
+            ("versement", "justificatifs"),
+        ]
     );
 
     // Funding: up for beaulieu (536 055 € in 2022 against 512 000 € in 2018), down for gibauderie.
@@ -598,4 +611,315 @@ fn build_writes_the_report_beside_the_conventions() {
         repo.read("dist/2022-2025/index.html")
             .contains("comparaison-2018-2021.html")
     );
+}
+
+/// A report as a reader reads it: no-break spaces as spaces, typographic
+/// apostrophes as straight ones, HTML's escaped apostrophes decoded.
+fn reading(text: &str) -> String {
+    text.replace(['\u{202F}', '\u{A0}'], " ")
+        .replace(['’', '\u{2011}'], "'")
+        .replace("&#x27;", "'")
+        .replace("&#39;", "'")
+}
+
+/// Issue 12's « Done when »: the report of `examples/poitiers`, in HTML and
+/// in Markdown, shows no template code, no key path and no bare id where a
+/// name exists; it says what changed in French.
+#[test]
+fn poitiers_reports_are_written_for_their_readers() {
+    let repo = Repo::example("poitiers");
+    let html_file = repo.file("../comparaison.html");
+    repo.cpo(&[
+        "diff",
+        "--format",
+        "html",
+        "-o",
+        html_file.to_str().unwrap(),
+    ])
+    .code(0);
+    let html = std::fs::read_to_string(&html_file).unwrap();
+    let run = repo.cpo(&["diff", "--format", "md"]);
+    run.code(0);
+    let md = run.stdout.clone();
+    for (format, report) in [
+        ("html", reading(&html)),
+        ("md", reading(&md).replace('\\', "")),
+    ] {
+        for code in ["{{", "{%", "%}", "}}"] {
+            assert!(!report.contains(code), "{format}: template code `{code}`");
+        }
+        for raw in ["budget.2023.", "signatories.", "payment.advance", "axes."] {
+            assert!(!report.contains(raw), "{format}: key path `{raw}`");
+        }
+        for id in [
+            " caf ",
+            "| caf |",
+            "saint-eloi → seve",
+            "`saint-eloi`",
+            "`versement`",
+            "De l'article",
+            "`bellejouanne`",
+        ] {
+            assert!(!report.contains(id), "{format}: bare id `{id}`");
+        }
+        for said in [
+            "Article 6 – Modalités de versement",
+            "Article 8 – Communication → Article 8 – Autres engagements",
+            "Article 5 – Modalités de versement → Article 7 – Justificatifs",
+            "Maison de quartier SEVE – Saint-Éloi Vivre Ensemble (anciennement Maison de quartier de Saint-Éloi)",
+            "Caisse d'allocations familiales de la Vienne",
+            "Espace de vie sociale de Bellejouanne",
+            "1re année (2018 → 2022)",
+            "[nom du centre]",
+            "[quartiers du centre]",
+            "(non modifié)",
+            "(nouveau)",
+            "(supprimé)",
+            "(déplacé et modifié)",
+        ] {
+            assert!(report.contains(said), "{format}: does not say « {said} »");
+        }
+        // Data changes: a line in Markdown, a row of cells in HTML.
+        let lines = [
+            [
+                "Budget, 2e année (2019 → 2023) – 64 Charges de personnel",
+                "517 517 €",
+                "541 968,50 €",
+                "+24 451,50 €, +4,72 %",
+            ],
+            ["Versement – part de l'avance", "50 %", "40 %", ""],
+            [
+                "Ville de Poitiers – habilitation du représentant – date",
+                "11 décembre 2017",
+                "28 mars 2022",
+                "",
+            ],
+        ];
+        for [label, from, to, gap] in lines {
+            let said = if format == "md" {
+                let gap = if gap.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({gap})")
+                };
+                format!("{label} : {from} → {to}{gap}")
+            } else {
+                format!("<td>{label}</td><td>{from}</td><td>{to}</td><td class=\"r\">{gap}</td>")
+            };
+            assert!(report.contains(&said), "{format}: does not say « {said} »");
+        }
+        // Averages rounded half up (766 500,125 € → 766 500,13 €), percentages
+        // with two decimals.
+        assert!(report.contains("766 500,13 €"), "{format}");
+        assert!(report.contains("+5,00 %"), "{format}");
+    }
+    // HTML marks insertions and deletions, and is valid.
+    assert!(html.contains("<ins>") && html.contains("<del>"));
+    crate::render::vnu(&[html_file]);
+}
+
+#[test]
+fn a_template_override_of_the_report_is_used_and_its_errors_are_located() {
+    let repo = Repo::example("poitiers");
+    repo.write(
+        "templates/diff.html",
+        "<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\"><title>{{ title }}</title></head><body><p>Rapport de la Ville</p>\n{% for a in articles %}<p>{{ a.heading }} {{ a.marker }}</p>\n{% endfor %}</body></html>\n",
+    );
+    repo.write(
+        "templates/diff.md",
+        "# Rapport de la Ville\n{% for c in centres %}\n- {{ c.name }} {{ c.marker }}{% endfor %}\n",
+    );
+    let run = repo.cpo(&["diff", "--format", "html"]);
+    run.code(0);
+    assert!(
+        run.stdout.contains("<p>Rapport de la Ville</p>"),
+        "{}",
+        run.stdout
+    );
+    assert!(reading(&run.stdout).contains("<p>Article 6 – Modalités de versement (modifié)</p>"));
+    let run = repo.cpo(&["diff", "--format", "md"]);
+    run.code(0);
+    assert!(
+        run.stdout.starts_with("# Rapport de la Ville\n"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        reading(&run.stdout).contains(
+            "- Maison de quartier SEVE – Saint-Éloi Vivre Ensemble (anciennement Maison de quartier de Saint-Éloi) (renommé)"
+        ),
+        "{}",
+        run.stdout
+    );
+    // `cpo build` writes the comparison with the override too.
+    repo.cpo(&["build"]).code(0);
+    assert!(
+        repo.read("dist/2022-2025/comparaison-2018-2021.html")
+            .contains("Rapport de la Ville")
+    );
+
+    // A Tera error in the override: a `template` finding at its line, and
+    // the report is not written (exit 2, the message names the file).
+    repo.write("templates/diff.html", "<p>\n{{ title </p>\n");
+    let run = repo.cpo(&["check", "--format", "short"]);
+    run.code(1);
+    assert!(
+        run.stdout.starts_with("templates/diff.html:2:"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("error[template]"), "{}", run.stdout);
+    let run = repo.cpo(&["diff", "--format", "html"]);
+    run.code(2);
+    assert!(
+        run.stderr.contains("templates/diff.html:2"),
+        "{}",
+        run.stderr
+    );
+    // The other formats do not need it.
+    repo.cpo(&["diff", "--format", "json"]).code(0);
+}
+
+#[test]
+fn as_a_centre_shows_the_common_text_as_rendered_for_it() {
+    let repo = Repo::example("poitiers");
+    let run = repo.cpo(&["diff", "--as", "beaulieu", "--format", "md"]);
+    run.code(0);
+    let md = reading(&run.stdout).replace('\\', "");
+    assert!(
+        md.contains("tel qu'il est rédigé pour le Centre d'animation de Beaulieu"),
+        "{md}"
+    );
+    assert!(!md.contains("[nom du centre]"), "{md}");
+    // Values as rendered: the centre's name and amounts.
+    assert!(
+        md.contains("projet du Centre d'animation de Beaulieu"),
+        "{md}"
+    );
+    assert!(md.contains("FR76"), "{md}");
+    // Across a rename: `seve` was `saint-eloi` in 2018-2021.
+    let run = repo.cpo(&["diff", "--as", "seve", "--format", "json"]);
+    run.code(0);
+    let json = run.json();
+    assert_eq!(json["base"]["reading"]["mode"], "centre");
+    assert_eq!(json["base"]["reading"]["centre"], "seve");
+    let objet = article(&json, "objet");
+    assert!(
+        objet["from_text"]
+            .as_str()
+            .unwrap()
+            .contains("Maison de quartier de Saint-Éloi"),
+        "{objet}"
+    );
+    // A centre of one period only.
+    let run = repo.cpo(&["diff", "--as", "bellejouanne"]);
+    run.code(2);
+    assert!(
+        run.stderr
+            .contains("no centre `bellejouanne` in period 2018-2021"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// A `|` in an article title stays inside its Markdown table cell.
+#[test]
+fn markdown_table_cells_with_pipes_stay_valid() {
+    let repo = two_periods();
+    for period in ["2019-2021", "2022-2025"] {
+        repo.replace(
+            &format!("periods/{period}/base.md"),
+            "## Durée {#duree}",
+            "## Durée | délais {#duree}",
+        );
+    }
+    let run = repo.cpo(&["diff", "--format", "md"]);
+    run.code(0);
+    let unescaped_pipes = |line: &str| {
+        let mut n = 0;
+        let mut escaped = false;
+        for c in line.chars() {
+            match c {
+                '\\' if !escaped => escaped = true,
+                '|' if !escaped => n += 1,
+                _ => escaped = false,
+            }
+            if c != '\\' {
+                escaped = false;
+            }
+        }
+        n
+    };
+    let table: Vec<&str> = run
+        .stdout
+        .lines()
+        .skip_while(|l| !l.starts_with("## Socle commun"))
+        .skip(2)
+        .take_while(|l| l.starts_with('|'))
+        .collect();
+    assert!(table.len() > 3, "{}", run.stdout);
+    for line in &table {
+        assert_eq!(unescaped_pipes(line), 4, "{line}");
+    }
+    assert!(
+        table.iter().any(|l| l.contains("Durée \\| délais")),
+        "{table:?}"
+    );
+}
+
+/// Issue 10: a centre with 50 000 sections diffs (the timing is in
+/// `benches/diff.rs`), and its few changes are reported.
+#[test]
+fn a_centre_with_50_000_sections_diffs_and_reports_its_changes() {
+    const N: usize = 50_000;
+    const MOVED: &str =
+        "Le jardin partagé ouvre chaque samedi matin avec les habitants du quartier.";
+    let section = |i: usize, text: &str| format!("## S{i} {{#s{i}}}\n\n{text}\n\n");
+    let (mut old, mut new) = (String::new(), String::new());
+    for i in 0..N {
+        let text = format!("Texte {i}.");
+        old.push_str(&section(i, &text));
+        if i == 30 {
+            old.push_str(&format!("{MOVED}\n\n"));
+        }
+        match i {
+            10 => new.push_str(&section(i, "Texte 10 modifié.")),
+            20 => {}
+            31 => {
+                new.push_str(&section(i, &text));
+                new.push_str(&format!("{MOVED}\n\n"));
+            }
+            _ => new.push_str(&section(i, &text)),
+        }
+    }
+    new.push_str(&section(N, "Une action nouvelle."));
+    let repo = Repo::example("poitiers");
+    repo.write("periods/2018-2021/centres/beaulieu.md", old);
+    repo.write("periods/2022-2025/centres/beaulieu.md", new);
+    let json = json_diff(&repo, &[]);
+    let beaulieu = centre(&json, "beaulieu");
+    let sections = beaulieu["sections"].as_array().unwrap();
+    assert_eq!(sections.len(), N + 1);
+    let changed: Vec<(&str, &str)> = sections
+        .iter()
+        .filter(|s| s["status"] != "unchanged")
+        .map(|s| (s["id"].as_str().unwrap(), s["status"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        changed,
+        [
+            ("s10", "modified"),
+            ("s30", "modified"),
+            ("s31", "modified"),
+            ("s50000", "added"),
+            ("s20", "removed"),
+        ]
+    );
+    let moves: Vec<(&str, &str)> = beaulieu["moves"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| (m["from"].as_str().unwrap(), m["to"].as_str().unwrap()))
+        .collect();
+    assert_eq!(moves, [("s30", "s31")]);
 }
