@@ -62,6 +62,17 @@ fn main() {
             "≤ 45 ms",
             per_doc <= Duration::from_millis(45),
         );
+        // The process's peak so far: generation, check and every render
+        // up to this size. Documents are written as they are made, so it
+        // does not grow with the number of conventions (it did: 2.3 GB at
+        // 300, 12 GB at 2 000, when documents were rayon tasks).
+        let peak = common::peak_memory_mb().unwrap_or(0.0);
+        common::bound(
+            &format!("render {centres}, peak memory of the run so far"),
+            format!("{peak:.0} MB"),
+            "≤ 1 GB",
+            peak <= 1024.0,
+        );
         per_size.push((centres, wall));
         #[cfg(feature = "pdf")]
         if centres == per_size[0].0 {

@@ -92,15 +92,9 @@ impl Cache {
         }
     }
 
-    /// Record a file just written.
-    pub fn record(&mut self, name: &str, key: String, bytes: &[u8]) {
-        self.files.insert(
-            name.to_string(),
-            Entry {
-                key,
-                output: sha256_hex(bytes),
-            },
-        );
+    /// Record a file just made, by its key and the SHA-256 of its bytes.
+    pub fn record(&mut self, name: &str, key: String, output: String) {
+        self.files.insert(name.to_string(), Entry { key, output });
     }
 
     /// Carry over the entry of a file left as it was.

@@ -33,7 +33,6 @@ pub mod typeset;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result};
-use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::fr;
@@ -245,6 +244,55 @@ struct Made {
     files: Vec<(String, Option<Vec<u8>>, Option<String>)>,
 }
 
+/// A convention's files once written.
+struct Placed {
+    rendered: Rendered,
+    files: Vec<PlacedFile>,
+}
+
+struct PlacedFile {
+    name: String,
+    /// Whether the file on disk changed.
+    written: bool,
+    /// Its cache key, for the files the cache knows (PDFs).
+    key: Option<String>,
+    /// SHA-256 of the bytes made; `None` when the cache said the file on
+    /// disk was already what it would be, and nothing was made.
+    output: Option<String>,
+}
+
+/// Write what [`make`] made into `dir`. A file several conventions share
+/// (a base annex) is written by the first of them, in `claimed`.
+fn place(
+    dir: &Path,
+    made: Made,
+    claimed: &std::sync::Mutex<std::collections::BTreeSet<String>>,
+) -> Result<Placed> {
+    let mut files = Vec::new();
+    for (name, bytes, key) in made.files {
+        let first = claimed
+            .lock()
+            .map_or(true, |mut names| names.insert(name.clone()));
+        let (written, output) = match bytes {
+            Some(bytes) => {
+                let written = first && write_if_changed(&dir.join(&name), &bytes)?;
+                (written, key.is_some().then(|| crate::merge::sha256_hex(&bytes)))
+            }
+            None => (false, None),
+        };
+        files.push(PlacedFile {
+            name,
+            written,
+            key,
+            output,
+        });
+    }
+    Ok(Placed {
+        rendered: made.rendered,
+        files,
+    })
+}
+
 /// Render one convention in every requested format, in memory.
 fn make(
     checked: &Checked<'_>,
@@ -319,24 +367,84 @@ fn make(
     })
 }
 
-/// The threads documents are made on. typst's layout recurses deeply
-/// (tables in blocks in grids): the 2 MiB stacks of ordinary threads
-/// overflow on long conventions, so these threads have 64 MiB (address
-/// space, touched only as deep as a layout goes).
-/// When the pool cannot be made, rayon's global pool does the work.
-fn in_pool<R: Send>(work: impl FnOnce() -> R + Send) -> R {
+/// The pool typst's own parallel work runs in. typst's layout recurses
+/// deeply (tables in blocks in grids): the 2 MiB stacks of ordinary
+/// threads overflow on long conventions, so these threads have 64 MiB
+/// (address space, touched only as deep as a layout goes). `None` when the
+/// pool cannot be made: rayon's global pool does the work then.
+fn render_pool() -> Option<&'static rayon::ThreadPool> {
     static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
-    let pool = POOL.get_or_init(|| {
+    POOL.get_or_init(|| {
         rayon::ThreadPoolBuilder::new()
             .thread_name(|i| format!("cpo-render-{i}"))
-            .stack_size(64 << 20)
+            .stack_size(DEEP_STACK)
             .build()
             .ok()
+    })
+    .as_ref()
+}
+
+/// The stack of every thread a document is laid out on.
+const DEEP_STACK: usize = 64 << 20;
+
+/// `work` on every job, one document per thread at a time, as many threads
+/// as the render pool has; each job runs inside that pool, where typst
+/// parallelises its layout. The documents are not rayon tasks themselves:
+/// the PDF writer yields to its pool while it waits, and a rayon task
+/// there would start the next document on the same stack, so that a run
+/// held every document it had begun (2 GB for 300 conventions, 12 GB for
+/// 2 000). `None` for a job whose thread died (a bug of cpo: `work`
+/// catches panics).
+fn one_document_per_thread<T: Sync, R: Send>(
+    jobs: &[T],
+    work: impl Fn(&T) -> R + Sync,
+) -> Vec<Option<R>> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let pool = render_pool();
+    let threads = pool
+        .map(rayon::ThreadPool::current_num_threads)
+        .or_else(|| std::thread::available_parallelism().ok().map(|n| n.get()))
+        .unwrap_or(1)
+        .clamp(1, jobs.len().max(1));
+    let next = AtomicUsize::new(0);
+    // Takes the next job until none is left; called on each thread.
+    let take_jobs = || {
+        let mut done = Vec::new();
+        while let Some(i) = Some(next.fetch_add(1, Ordering::Relaxed)).filter(|i| *i < jobs.len())
+        {
+            let result = match pool {
+                Some(pool) => pool.install(|| work(&jobs[i])),
+                None => work(&jobs[i]),
+            };
+            done.push((i, result));
+        }
+        done
+    };
+    let mut out: Vec<Option<R>> = std::iter::repeat_with(|| None).take(jobs.len()).collect();
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .filter_map(|_| {
+                std::thread::Builder::new()
+                    .name("cpo-document".into())
+                    .stack_size(DEEP_STACK)
+                    .spawn_scoped(scope, take_jobs)
+                    .ok()
+            })
+            .collect();
+        // No thread could be made: this one does the work.
+        let here = if handles.is_empty() {
+            take_jobs()
+        } else {
+            Vec::new()
+        };
+        let joined = handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default());
+        for (i, result) in here.into_iter().chain(joined) {
+            out[i] = Some(result);
+        }
     });
-    match pool {
-        Some(pool) => pool.install(work),
-        None => work(),
-    }
+    out
 }
 
 /// Render a period's conventions into `OUT/PERIOD/`, with its index. Fails
@@ -397,24 +505,23 @@ pub fn render_period(checked: &Checked<'_>, options: &Options) -> Result<Outcome
         }
     }
 
-    let results: Vec<(String, Result<Made, String>)> = in_pool(|| {
-        jobs.par_iter()
-            .map(|(conv, nonconforming)| {
-                let made = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    make(
-                        checked,
-                        &theme,
-                        template,
-                        conv,
-                        options,
-                        *nonconforming,
-                        &cache,
-                    )
-                }))
-                .unwrap_or_else(|_| Err("rendering panicked (a bug of cpo)".to_string()));
-                (conv.id.clone(), made)
-            })
-            .collect()
+    // Each convention's files are written as soon as they are made, so
+    // that a run holds a few documents at a time, not every PDF.
+    let claimed = std::sync::Mutex::new(std::collections::BTreeSet::new());
+    let results = one_document_per_thread(&jobs, |(conv, nonconforming)| {
+        let made = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            make(
+                checked,
+                &theme,
+                template,
+                conv,
+                options,
+                *nonconforming,
+                &cache,
+            )
+        }))
+        .unwrap_or_else(|_| Err("rendering panicked (a bug of cpo)".to_string()));
+        made.map(|made| place(&dir, made, &claimed))
     });
 
     let mut rendered = Vec::new();
@@ -422,33 +529,29 @@ pub fn render_period(checked: &Checked<'_>, options: &Options) -> Result<Outcome
     let mut unchanged = 0;
     let mut failures = Vec::new();
     let mut new_cache = cache.successor();
-    for (id, result) in results {
+    for ((conv, _), result) in jobs.iter().zip(results) {
         match result {
-            Ok(made) => {
-                for (name, bytes, key) in made.files {
-                    let path = dir.join(&name);
-                    match bytes {
-                        Some(bytes) => {
-                            if write_if_changed(&path, &bytes)? {
-                                written.push(name.clone());
-                            } else {
-                                unchanged += 1;
-                            }
-                            if let Some(key) = key {
-                                new_cache.record(&name, key, &bytes);
-                            }
-                        }
-                        None => {
-                            unchanged += 1;
-                            if let Some(key) = key {
-                                new_cache.keep(&cache, &name, key);
-                            }
-                        }
+            Some(Ok(placed)) => {
+                let placed = placed?;
+                rendered.push(placed.rendered);
+                for file in placed.files {
+                    if file.written {
+                        written.push(file.name.clone());
+                    } else {
+                        unchanged += 1;
+                    }
+                    match (file.key, file.output) {
+                        (Some(key), Some(output)) => new_cache.record(&file.name, key, output),
+                        (Some(key), None) => new_cache.keep(&cache, &file.name, key),
+                        (None, _) => {}
                     }
                 }
-                rendered.push(made.rendered);
             }
-            Err(e) => failures.push((id, e)),
+            Some(Err(e)) => failures.push((conv.id.clone(), e)),
+            None => failures.push((
+                conv.id.clone(),
+                "rendering stopped (a bug of cpo)".to_string(),
+            )),
         }
     }
     rendered.sort_by(|a, b| a.id.cmp(&b.id));
