@@ -553,3 +553,37 @@ fn control_characters_are_located() {
     assert_eq!(d["line"].as_u64(), Some(line as u64));
     assert_eq!(d["column"].as_u64(), Some(10));
 }
+
+/// The fingerprint of the `clean` fixture, pinned. Seals recorded in every
+/// repository compare against fingerprints like this one: if this test
+/// fails, a change made existing seals report `sealed-changed`. That is
+/// acceptable only with a new `FINGERPRINT_FORMAT` and an upgrade note in
+/// the CHANGELOG; then update the value here.
+const CLEAN_FINGERPRINT: &str = "0f5b9500175ecb35f3eb786fe156e71f1573c48123409d6317ddc0b124b344a1";
+
+fn clean_fingerprint(repo: &Repo) -> String {
+    repo.cpo(&["render", "beaulieu", "--format", "html", "--force"])
+        .code(0);
+    let html = repo.read("dist/2022-2025/beaulieu.html");
+    let marker = "name=\"cpo-fingerprint\" content=\"";
+    let start = html.find(marker).expect("the fingerprint meta") + marker.len();
+    html[start..start + 64].to_string()
+}
+
+#[test]
+fn fingerprint_golden_and_the_same_from_a_windows_checkout() {
+    let repo = Repo::fixture("clean");
+    assert_eq!(clean_fingerprint(&repo), CLEAN_FINGERPRINT);
+    // A Windows checkout: every text file with CRLF line endings.
+    for rel in [
+        "cpo.toml",
+        "periods/2022-2025/base.toml",
+        "periods/2022-2025/base.md",
+        "periods/2022-2025/centres/beaulieu.toml",
+        "periods/2022-2025/centres/beaulieu.md",
+    ] {
+        let text = repo.read(rel).replace("\r\n", "\n").replace('\n', "\r\n");
+        repo.write(rel, text);
+    }
+    assert_eq!(clean_fingerprint(&repo), CLEAN_FINGERPRINT);
+}
