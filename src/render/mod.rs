@@ -276,7 +276,10 @@ fn place(
         let (written, output) = match bytes {
             Some(bytes) => {
                 let written = first && write_if_changed(&dir.join(&name), &bytes)?;
-                (written, key.is_some().then(|| crate::merge::sha256_hex(&bytes)))
+                (
+                    written,
+                    key.is_some().then(|| crate::merge::sha256_hex(&bytes)),
+                )
             }
             None => (false, None),
         };
@@ -367,51 +370,51 @@ fn make(
     })
 }
 
-/// The pool typst's own parallel work runs in. typst's layout recurses
-/// deeply (tables in blocks in grids): the 2 MiB stacks of ordinary
-/// threads overflow on long conventions, so these threads have 64 MiB
-/// (address space, touched only as deep as a layout goes). `None` when the
-/// pool cannot be made: rayon's global pool does the work then.
-fn render_pool() -> Option<&'static rayon::ThreadPool> {
-    static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
-    POOL.get_or_init(|| {
-        rayon::ThreadPoolBuilder::new()
-            .thread_name(|i| format!("cpo-render-{i}"))
-            .stack_size(DEEP_STACK)
-            .build()
-            .ok()
-    })
-    .as_ref()
-}
-
-/// The stack of every thread a document is laid out on.
+/// The stack of every thread a document is laid out on. typst's layout
+/// recurses deeply (tables in blocks in grids): the 2 MiB stacks of
+/// ordinary threads overflow on long conventions, so these threads have
+/// 64 MiB (address space, touched only as deep as a layout goes).
 const DEEP_STACK: usize = 64 << 20;
 
-/// `work` on every job, one document per thread at a time, as many threads
-/// as the render pool has; each job runs inside that pool, where typst
-/// parallelises its layout. The documents are not rayon tasks themselves:
-/// the PDF writer yields to its pool while it waits, and a rayon task
-/// there would start the next document on the same stack, so that a run
-/// held every document it had begun (2 GB for 300 conventions, 12 GB for
-/// 2 000). `None` for a job whose thread died (a bug of cpo: `work`
-/// catches panics).
+/// One single-thread rayon pool per core (`RAYON_NUM_THREADS` respected),
+/// made once and reused by every render of the process. Each document is
+/// made inside one of them, so typst's own parallel work runs on that
+/// document's thread: with a document per core the cores are already
+/// busy, and a shared pool only added contention and, worse, let a worker
+/// waiting inside one document start another (the PDF writer yields to
+/// its pool), so that a run held every document it had begun in memory
+/// (2.3 GB for 300 conventions, 12 GB for 2 000).
+fn render_pools() -> &'static [rayon::ThreadPool] {
+    static POOLS: std::sync::OnceLock<Vec<rayon::ThreadPool>> = std::sync::OnceLock::new();
+    POOLS.get_or_init(|| {
+        (0..rayon::current_num_threads())
+            .filter_map(|i| {
+                rayon::ThreadPoolBuilder::new()
+                    .num_threads(1)
+                    .thread_name(move |_| format!("cpo-render-{i}"))
+                    .stack_size(DEEP_STACK)
+                    .build()
+                    .ok()
+            })
+            .collect()
+    })
+}
+
+/// `work` on every job, one document at a time on each render pool, from
+/// as many threads as there are pools. `None` for a job whose thread died
+/// (a bug of cpo: `work` catches panics).
 fn one_document_per_thread<T: Sync, R: Send>(
     jobs: &[T],
     work: impl Fn(&T) -> R + Sync,
 ) -> Vec<Option<R>> {
     use std::sync::atomic::{AtomicUsize, Ordering};
-    let pool = render_pool();
-    let threads = pool
-        .map(rayon::ThreadPool::current_num_threads)
-        .or_else(|| std::thread::available_parallelism().ok().map(|n| n.get()))
-        .unwrap_or(1)
-        .clamp(1, jobs.len().max(1));
+    let pools = render_pools();
     let next = AtomicUsize::new(0);
-    // Takes the next job until none is left; called on each thread.
-    let take_jobs = || {
+    // Takes the next job until none is left; run by each thread, with its
+    // pool (none: the work runs on the thread itself, which has a deep stack).
+    let take_jobs = |pool: Option<&rayon::ThreadPool>| {
         let mut done = Vec::new();
-        while let Some(i) = Some(next.fetch_add(1, Ordering::Relaxed)).filter(|i| *i < jobs.len())
-        {
+        while let Some(i) = Some(next.fetch_add(1, Ordering::Relaxed)).filter(|i| *i < jobs.len()) {
             let result = match pool {
                 Some(pool) => pool.install(|| work(&jobs[i])),
                 None => work(&jobs[i]),
@@ -420,20 +423,21 @@ fn one_document_per_thread<T: Sync, R: Send>(
         }
         done
     };
+    let threads = pools.len().clamp(1, jobs.len().max(1));
     let mut out: Vec<Option<R>> = std::iter::repeat_with(|| None).take(jobs.len()).collect();
     std::thread::scope(|scope| {
         let handles: Vec<_> = (0..threads)
-            .filter_map(|_| {
+            .filter_map(|k| {
                 std::thread::Builder::new()
                     .name("cpo-document".into())
                     .stack_size(DEEP_STACK)
-                    .spawn_scoped(scope, take_jobs)
+                    .spawn_scoped(scope, move || take_jobs(pools.get(k)))
                     .ok()
             })
             .collect();
         // No thread could be made: this one does the work.
         let here = if handles.is_empty() {
-            take_jobs()
+            take_jobs(pools.first())
         } else {
             Vec::new()
         };
