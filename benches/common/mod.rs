@@ -11,6 +11,12 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+/// The allocator of the `cpo` binary (see `src/main.rs`), so that the
+/// benchmarks measure what users run; baselines in the same process get
+/// it too.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The sizes to measure: `CPO_BENCH_CENTRES=300,1000` or the defaults.
 pub fn sizes(default: &[usize]) -> Vec<usize> {
     std::env::var("CPO_BENCH_CENTRES")
