@@ -48,8 +48,9 @@ fn main() {
             incremental,
             "build from scratch",
             scratch,
-            "≤ 0.5 s",
-            incremental <= Duration::from_millis(500),
+            // Issue 10's target is for a city's 300 centres.
+            if centres == 300 { "≤ 0.5 s" } else { "none" },
+            centres != 300 || incremental <= Duration::from_millis(500),
         );
         common::bound(
             "files rewritten by the incremental build",
