@@ -157,13 +157,46 @@ pub struct WorkTree {
     pub root: PathBuf,
     /// The root with symbolic links resolved, to tell what is inside.
     canonical: Option<PathBuf>,
+    /// Folders already resolved, with where they really lead: resolving
+    /// every component of every file's path again was 6 system calls per
+    /// file (24 000 for 2 000 centres) for the same few folders.
+    folders: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<PathBuf, Option<PathBuf>>>>,
 }
 
 impl WorkTree {
     pub fn new(root: impl Into<PathBuf>) -> WorkTree {
         let root = root.into();
         let canonical = root.canonicalize().ok();
-        WorkTree { root, canonical }
+        WorkTree {
+            root,
+            canonical,
+            folders: Default::default(),
+        }
+    }
+
+    /// Where a folder really leads (`None`: nowhere), resolved once.
+    fn real_folder(&self, dir: &Path) -> Option<PathBuf> {
+        if let Some(known) = self.folders.lock().ok().and_then(|f| f.get(dir).cloned()) {
+            return known;
+        }
+        let real = dir.canonicalize().ok();
+        if let Ok(mut folders) = self.folders.lock() {
+            folders.insert(dir.to_path_buf(), real.clone());
+        }
+        real
+    }
+
+    /// Where a file that is not itself a link really is: its folder
+    /// resolved (once per folder), then its name.
+    fn real_file(&self, full: &Path) -> std::result::Result<PathBuf, Refusal> {
+        let (Some(dir), Some(name)) = (full.parent(), full.file_name()) else {
+            return self.inside(full);
+        };
+        let real = self.real_folder(dir).ok_or(Refusal::BrokenLink)?.join(name);
+        match &self.canonical {
+            Some(root) if real.starts_with(root) => Ok(real),
+            _ => Err(Refusal::LinkOutside),
+        }
     }
 
     fn path(&self, rel: &str) -> PathBuf {
@@ -241,7 +274,12 @@ impl Tree for WorkTree {
         };
         // Follow links (of the file or of a folder on its way) only inside
         // the repository.
-        let real = match self.inside(&full) {
+        let real = if meta.file_type().is_symlink() {
+            self.inside(&full)
+        } else {
+            self.real_file(&full)
+        };
+        let real = match real {
             Ok(real) => real,
             Err(refusal) => return Ok(Read::Refused(refusal)),
         };
