@@ -520,7 +520,7 @@ pub fn build(inputs: &Inputs<'_>) -> Document {
                     Some(AnnexFile::Pdf(bytes)) => {
                         blocks.push(Block::PageBreak);
                         blocks.push(heading);
-                        let key = format!("annexe-{}.pdf", annex.id);
+                        let key = annex_copy_name(&file, &annex.id);
                         blocks.push(Block::PdfPages {
                             title: annex.title.clone(),
                             href: format!("annexes/{key}"),
@@ -969,4 +969,16 @@ fn budget_annex(data: &Resolved, years: &[Year]) -> Vec<Block> {
         });
     }
     out
+}
+
+/// The name a PDF annex is copied under beside the documents
+/// (`annexes/NAME`), from its file's path in the period so that two files
+/// never share one (two centres' « statuts ») and a file the base shares
+/// is copied once: `annexes/charte-laicite.pdf` → `annexe-charte-laicite.pdf`,
+/// `centres/etouvie-statuts.pdf` → `annexe-centres-etouvie-statuts.pdf`.
+fn annex_copy_name(file: &str, id: &str) -> String {
+    let path = file.strip_prefix("annexes/").unwrap_or(file);
+    let path = path.strip_suffix(".pdf").unwrap_or(path);
+    let slug = crate::fr::slug(&path.replace('/', "-"));
+    format!("annexe-{}.pdf", if slug.is_empty() { id } else { &slug })
 }

@@ -392,3 +392,41 @@ fn an_unreadable_pdf_annex_fails_the_pdf_by_name() {
     assert!(!repo.exists("dist/2024-2026/etouvie.pdf"));
     repo.cpo(&["render", "etouvie", "--format", "html"]).code(0);
 }
+
+/// Two centres each annex their own « statuts » (same annex id, different
+/// files): each convention links to its own file, copied once under a
+/// name of its own, and the base's shared annex keeps its single copy.
+#[test]
+fn centres_annexes_of_the_same_id_never_overwrite_each_other() {
+    let repo = Repo::example("amiens");
+    let period = "periods/2024-2026";
+    let pdf = std::fs::read(repo.file(&format!("{period}/annexes/charte-laicite.pdf"))).unwrap();
+    for centre in ["etouvie", "condorcet"] {
+        let mut bytes = pdf.clone();
+        bytes.extend_from_slice(format!("%statuts de {centre}\n").as_bytes());
+        repo.write(&format!("{period}/centres/{centre}-statuts.pdf"), bytes);
+        let toml = format!("{period}/centres/{centre}.toml");
+        let text = repo.read(&toml);
+        repo.write(
+            &toml,
+            format!(
+                "{text}\n[[annexes]]\nid = \"statuts\"\ntitle = \"Statuts de l'association\"\nfile = \"centres/{centre}-statuts.pdf\"\n"
+            ),
+        );
+    }
+    repo.cpo(&["render", "--format", "html"]).code(0);
+    for centre in ["etouvie", "condorcet"] {
+        let name = format!("annexe-centres-{centre}-statuts.pdf");
+        let html = repo.read(&format!("dist/2024-2026/{centre}.html"));
+        assert!(
+            html.contains(&format!("href=\"annexes/{name}\"")),
+            "{centre}"
+        );
+        let copied = std::fs::read(repo.file(&format!("dist/2024-2026/annexes/{name}"))).unwrap();
+        assert!(
+            copied.ends_with(format!("%statuts de {centre}\n").as_bytes()),
+            "{centre}: another centre's file"
+        );
+        assert!(html.contains("href=\"annexes/annexe-charte-laicite.pdf\""));
+    }
+}
