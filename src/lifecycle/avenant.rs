@@ -16,7 +16,9 @@ use crate::fr;
 use crate::merge::Convention;
 use crate::model::Period;
 use crate::pipeline::{Checked, Project};
-use crate::render::document::{CommonText, common_text, party_blocks, signature_page, visas};
+use crate::render::document::{
+    CommonText, common_text, initials, party_blocks, signature_page, visas,
+};
 use crate::render::ir::{Align, Block, Column, Document, DocumentKind, Inline, Meta, Row, Table};
 use crate::render::markdown::to_blocks;
 use crate::seal;
@@ -446,15 +448,7 @@ pub fn document(a: &Amendment, date: String) -> Document {
         &fingerprint,
         "de la convention modifiée",
     ));
-    let initials = blocks
-        .iter()
-        .find_map(|b| match b {
-            Block::Signatures { parties } => {
-                Some(parties.iter().map(|p| p.initials.clone()).collect())
-            }
-            _ => None,
-        })
-        .unwrap_or_default();
+    let initials = initials(&blocks);
     Document {
         meta: Meta {
             id: conv.id.clone(),

@@ -550,15 +550,7 @@ pub fn build(inputs: &Inputs<'_>) -> Document {
         &fingerprint,
         "de la convention",
     ));
-    let initials = blocks
-        .iter()
-        .find_map(|b| match b {
-            Block::Signatures { parties } => {
-                Some(parties.iter().map(|p| p.initials.clone()).collect())
-            }
-            _ => None,
-        })
-        .unwrap_or_default();
+    let initials = initials(&blocks);
 
     Document {
         meta: Meta {
@@ -981,4 +973,17 @@ fn annex_copy_name(file: &str, id: &str) -> String {
     let path = path.strip_suffix(".pdf").unwrap_or(path);
     let slug = crate::fr::slug(&path.replace('/', "-"));
     format!("annexe-{}.pdf", if slug.is_empty() { id } else { &slug })
+}
+
+/// The initials boxes of every page: one per party of the signature page.
+pub fn initials(blocks: &[Block]) -> Vec<String> {
+    blocks
+        .iter()
+        .find_map(|b| match b {
+            Block::Signatures { parties } => {
+                Some(parties.iter().map(|p| p.initials.clone()).collect())
+            }
+            _ => None,
+        })
+        .unwrap_or_default()
 }

@@ -414,14 +414,17 @@ fn one_document_per_thread<T: Sync, R: Send>(
     // pool (none: the work runs on the thread itself, which has a deep stack).
     let take_jobs = |pool: Option<&rayon::ThreadPool>| {
         let mut done = Vec::new();
-        while let Some(i) = Some(next.fetch_add(1, Ordering::Relaxed)).filter(|i| *i < jobs.len()) {
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            if i >= jobs.len() {
+                break done;
+            }
             let result = match pool {
                 Some(pool) => pool.install(|| work(&jobs[i])),
                 None => work(&jobs[i]),
             };
             done.push((i, result));
         }
-        done
     };
     let threads = pools.len().clamp(1, jobs.len().max(1));
     let mut out: Vec<Option<R>> = std::iter::repeat_with(|| None).take(jobs.len()).collect();

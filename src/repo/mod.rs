@@ -193,6 +193,11 @@ impl WorkTree {
             return self.inside(full);
         };
         let real = self.real_folder(dir).ok_or(Refusal::BrokenLink)?.join(name);
+        self.within(real)
+    }
+
+    /// `real` (a resolved path) when it is inside the repository.
+    fn within(&self, real: PathBuf) -> std::result::Result<PathBuf, Refusal> {
         match &self.canonical {
             Some(root) if real.starts_with(root) => Ok(real),
             _ => Err(Refusal::LinkOutside),
@@ -209,11 +214,7 @@ impl WorkTree {
 
     /// Where a path really leads, when it stays inside the repository.
     fn inside(&self, full: &Path) -> std::result::Result<PathBuf, Refusal> {
-        let real = full.canonicalize().map_err(|_| Refusal::BrokenLink)?;
-        match &self.canonical {
-            Some(root) if real.starts_with(root) => Ok(real),
-            _ => Err(Refusal::LinkOutside),
-        }
+        self.within(full.canonicalize().map_err(|_| Refusal::BrokenLink)?)
     }
 }
 
