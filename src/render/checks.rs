@@ -83,7 +83,7 @@ impl RuleSource for TemplateChecks {
         let Some(template) = template else {
             return; // the syntax error is reported once by `period`
         };
-        if let Err(e) = super::document::common_text(&template, conv) {
+        if let Err(e) = super::document::check_common_text(&template, conv) {
             let first = self
                 .reported
                 .lock()

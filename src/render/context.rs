@@ -75,6 +75,46 @@ pub struct Context {
     pub texts: Vec<CentreText>,
 }
 
+impl Context {
+    /// The context as Tera values, only the variables `reads` keeps: a
+    /// template that never names `objectives` does not pay for turning
+    /// every objective and indicator into Tera values, once per centre.
+    /// Every serialized field is listed here; a test holds the list to
+    /// the struct (`to_tera` of everything equals serializing it whole).
+    pub fn to_tera(&self, reads: &dyn Fn(&str) -> bool) -> tera::TeraResult<tera::Context> {
+        let mut ctx = tera::Context::new();
+        macro_rules! fields {
+            ($($f:ident),* $(,)?) => {$(
+                if reads(stringify!($f)) {
+                    ctx.insert_value(stringify!($f), tera::Value::try_from_serializable(&self.$f)?);
+                }
+            )*};
+        }
+        fields!(
+            title,
+            territory,
+            period,
+            signatories,
+            funders,
+            centre,
+            axes,
+            objectives,
+            commitments,
+            funding,
+            cost,
+            funding_rate,
+            payment,
+            annexes,
+            sections,
+            specific_title,
+            introduction,
+            articles,
+            annex_refs,
+        );
+        Ok(ctx)
+    }
+}
+
 /// A piece of the centre's text that a placeholder stands for.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CentreText {
@@ -560,5 +600,35 @@ pub fn build(conv: &Convention, project_annex: bool) -> Context {
         articles,
         annex_refs,
         texts,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `to_tera` names every field the context serializes: rendering
+    /// with all of them is rendering with the whole context.
+    #[test]
+    fn to_tera_lists_every_field() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/poitiers");
+        let project = crate::pipeline::Project::open(&root).expect("the example opens");
+        let checked = project.check(&Default::default());
+        let conv = &checked.period(None).expect("a period").conventions[0];
+        let context = build(conv, true);
+        let whole = tera::Context::from_serialize(&context).expect("serializes");
+        let listed = context.to_tera(&|_| true).expect("serializes");
+        let json = serde_json::to_value(&context).expect("serializes");
+        let fields: Vec<&String> = json.as_object().expect("a struct").keys().collect();
+        assert!(fields.len() > 10);
+        for field in fields {
+            assert!(
+                listed.get(field).is_some(),
+                "`{field}` is missing from to_tera"
+            );
+            assert_eq!(listed.get(field), whole.get(field), "{field}");
+        }
+        let some = context.to_tera(&|f| f == "centre").expect("serializes");
+        assert!(some.get("centre").is_some() && some.get("title").is_none());
     }
 }

@@ -54,6 +54,62 @@ pub fn common_text(
     template: &BaseTemplate,
     conv: &Convention,
 ) -> Result<CommonText, TemplateError> {
+    let Rendered {
+        context,
+        text,
+        unplaced,
+    } = render_base(template, conv)?;
+    // Sections by id (the first of an id, as `Text::section`): a centre
+    // may have thousands.
+    let mut sections = HashMap::new();
+    for s in &conv.text.sections {
+        sections.entry(s.id.as_str()).or_insert(s);
+    }
+    let centre_blocks = |n: usize| -> Vec<Block> {
+        match context.texts.get(n) {
+            Some(CentreText::Introduction) => to_blocks(&conv.text.intro, 1),
+            Some(CentreText::Section(id)) => sections
+                .get(id.as_str())
+                .map_or_else(Vec::new, |s| to_blocks(&s.body, 1)),
+            None => Vec::new(),
+        }
+    };
+    let preamble = splice(to_blocks(&text.intro, 0), &centre_blocks);
+    let articles = text
+        .sections
+        .iter()
+        .map(|a| RenderedArticle {
+            id: a.id.clone(),
+            title: a.title.clone(),
+            markdown: a.body.clone(),
+            blocks: splice(to_blocks(&a.body, 0), &centre_blocks),
+        })
+        .collect();
+    Ok(CommonText {
+        context,
+        preamble,
+        articles,
+        unplaced,
+    })
+}
+
+/// base.md rendered for a convention, before its blocks are made.
+struct Rendered {
+    context: Context,
+    text: crate::model::Text,
+    unplaced: Vec<CentreText>,
+}
+
+/// Whether base.md renders for a convention: what [`common_text`] does up
+/// to the blocks, which the `template` rule does not need.
+pub fn check_common_text(template: &BaseTemplate, conv: &Convention) -> Result<(), TemplateError> {
+    render_base(template, conv).map(|_| ())
+}
+
+/// Render base.md for a convention, a second time when the first shows
+/// that its articles or the annex « Projet de l'association » are not as
+/// first assumed.
+fn render_base(template: &BaseTemplate, conv: &Convention) -> Result<Rendered, TemplateError> {
     let has_text = !conv.text.intro.trim().is_empty()
         || conv
             .text
@@ -88,36 +144,9 @@ pub fn common_text(
         rendered = template.render(&context)?;
         text = crate::model::text::parse_generated(&rendered);
     }
-    // Sections by id (the first of an id, as `Text::section`): a centre
-    // may have thousands.
-    let mut sections = HashMap::new();
-    for s in &conv.text.sections {
-        sections.entry(s.id.as_str()).or_insert(s);
-    }
-    let centre_blocks = |n: usize| -> Vec<Block> {
-        match context.texts.get(n) {
-            Some(CentreText::Introduction) => to_blocks(&conv.text.intro, 1),
-            Some(CentreText::Section(id)) => sections
-                .get(id.as_str())
-                .map_or_else(Vec::new, |s| to_blocks(&s.body, 1)),
-            None => Vec::new(),
-        }
-    };
-    let preamble = splice(to_blocks(&text.intro, 0), &centre_blocks);
-    let articles = text
-        .sections
-        .iter()
-        .map(|a| RenderedArticle {
-            id: a.id.clone(),
-            title: a.title.clone(),
-            markdown: a.body.clone(),
-            blocks: splice(to_blocks(&a.body, 0), &centre_blocks),
-        })
-        .collect();
-    Ok(CommonText {
+    Ok(Rendered {
         context,
-        preamble,
-        articles,
+        text,
         unplaced,
     })
 }

@@ -306,12 +306,15 @@ pub fn register_filters(tera: &mut Tera) {
         },
     );
     tera.register_function("article", |kwargs: Kwargs, state: &State| {
-        reference(kwargs, state, "articles", "article")
+        reference(kwargs, state, FUNCTION_TABLES[0], "article")
     });
     tera.register_function("annexe", |kwargs: Kwargs, state: &State| {
-        reference(kwargs, state, "annex_refs", "annexe")
+        reference(kwargs, state, FUNCTION_TABLES[1], "annexe")
     });
 }
+
+/// The context tables `article(id=…)` and `annexe(id=…)` read.
+const FUNCTION_TABLES: [&str; 2] = ["articles", "annex_refs"];
 
 /// `article(id="evaluation")` -> « l'article 9 »; `annexe(id=…)` ->
 /// « l'annexe 5 ». The numbers are in the context (`articles`,
@@ -470,6 +473,8 @@ impl BoundedTera {
 pub struct BaseTemplate {
     tera: BoundedTera,
     source: String,
+    /// The context variables base.md reads (`None`: it may read any).
+    reads: Option<std::collections::HashSet<String>>,
 }
 
 impl BaseTemplate {
@@ -484,9 +489,11 @@ impl BaseTemplate {
         register_filters(&mut tera);
         tera.add_raw_template(BASE_TEMPLATE, &protect_heading_ids(source))
             .map_err(|e| from_tera(&e, source))?;
+        let reads = variables_read(&tera, source);
         Ok(BaseTemplate {
             tera: BoundedTera::new(tera, MAX_OUTPUT),
             source: source.to_string(),
+            reads,
         })
     }
 
@@ -494,7 +501,9 @@ impl BaseTemplate {
     /// Markdown, within [`MAX_OUTPUT`] bytes and [`MAX_TIME`] (see
     /// [`BoundedTera`]).
     pub fn render(&self, context: &super::context::Context) -> Result<String, TemplateError> {
-        let ctx = tera::Context::from_serialize(context)
+        let reads = |name: &str| self.reads.as_ref().is_none_or(|r| r.contains(name));
+        let ctx = context
+            .to_tera(&reads)
             .map_err(|e| TemplateError::new(format!("the template context: {e}")))?;
         self.tera
             .render(BASE_TEMPLATE, ctx)
@@ -513,6 +522,25 @@ impl BaseTemplate {
             .pop()
             .unwrap_or_else(|| TemplateError::new(e.to_string()))
     }
+}
+
+/// The context variables a compiled base.md can read: the names it uses
+/// at its top level (Tera's own list, includes followed) and the tables
+/// cpo's functions look up (`article`, `annexe`). `None` when it may read
+/// anything: it dumps `__tera_context`, or defines components (whose
+/// bodies Tera does not list).
+fn variables_read(tera: &Tera, source: &str) -> Option<std::collections::HashSet<String>> {
+    if source.contains("__tera_") || tera.get_component_names().next().is_some() {
+        return None;
+    }
+    let mut reads: std::collections::HashSet<String> = tera
+        .get_template_variables(BASE_TEMPLATE)
+        .ok()?
+        .into_iter()
+        .map(str::to_string)
+        .collect();
+    reads.extend(FUNCTION_TABLES.iter().map(|t| t.to_string()));
+    Some(reads)
 }
 
 /// Why [`with_deadline`] has no result.
@@ -646,6 +674,27 @@ fn bounded_cause(e: &tera::Error) -> Option<Stopped> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// base.md gets only the variables it names (and the tables cpo's
+    /// functions read); one that dumps the whole context gets it all.
+    #[test]
+    fn the_context_holds_what_base_md_reads() {
+        let t = BaseTemplate::new(
+            "{{ centre.name }} {% for f in funders %}{{ f.name }}{% endfor %}\n\n## Objet {#objet}\n",
+        )
+        .unwrap();
+        let mut reads: Vec<&str> = t
+            .reads
+            .as_ref()
+            .unwrap()
+            .iter()
+            .map(String::as_str)
+            .collect();
+        reads.sort();
+        assert_eq!(reads, ["annex_refs", "articles", "centre", "funders"]);
+        let t = BaseTemplate::new("{{ __tera_context }}").unwrap();
+        assert!(t.reads.is_none());
+    }
 
     #[test]
     fn heading_ids_survive_tera() {
