@@ -78,7 +78,7 @@ pub fn read(period: &Period) -> (Vec<(Seal, Loc)>, Vec<Diagnostic>) {
     let Some((file, tree)) = &period.seals else {
         return (Vec::new(), Vec::new());
     };
-    let (value, errors) = from_node_all::<SealsFile>(tree);
+    let (value, errors) = from_node_all::<SealsFile>(tree.clone());
     let diags: Vec<Diagnostic> = errors
         .into_iter()
         .map(|e| e.into_diagnostic(&Loc::file_start(*file)))

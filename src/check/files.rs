@@ -136,32 +136,23 @@ pub fn period(period: &Period, diags: &mut Vec<Diagnostic>) {
     }
 }
 
-/// `todo`: string values left to fill in, in base.toml and the centres' files.
-pub fn todos(period: &Period, diags: &mut Vec<Diagnostic>) {
-    let trees = period.base.iter().map(|b| &b.tree).chain(
-        period
-            .centres
-            .iter()
-            .filter_map(|c| c.data.as_ref().map(|d| &d.tree)),
-    );
-    for tree in trees {
-        let mut stack = vec![tree];
-        while let Some(node) = stack.pop() {
-            match &node.value {
-                crate::model::node::Value::String(s) if is_todo(s) => diags.push(
-                    Diagnostic::new(
-                        Rule::Todo,
-                        node.loc.clone(),
-                        "this value is still to fill in",
-                    )
-                    .with_help("replace `TODO` with the real value"),
-                ),
-                crate::model::node::Value::Array(items) => stack.extend(items.iter()),
-                crate::model::node::Value::Table(t) => {
-                    stack.extend(t.entries.iter().map(|e| &e.node))
-                }
-                _ => {}
-            }
+/// `todo`: string values left to fill in, in one TOML file (base.toml, a
+/// centre's file: the centres' are checked with the centre, in parallel).
+pub fn todos(tree: &crate::model::node::Node, diags: &mut Vec<Diagnostic>) {
+    let mut stack = vec![tree];
+    while let Some(node) = stack.pop() {
+        match &node.value {
+            crate::model::node::Value::String(s) if is_todo(s) => diags.push(
+                Diagnostic::new(
+                    Rule::Todo,
+                    node.loc.clone(),
+                    "this value is still to fill in",
+                )
+                .with_help("replace `TODO` with the real value"),
+            ),
+            crate::model::node::Value::Array(items) => stack.extend(items.iter()),
+            crate::model::node::Value::Table(t) => stack.extend(t.entries.iter().map(|e| &e.node)),
+            _ => {}
         }
     }
 }

@@ -140,7 +140,9 @@ fn check_period(
     diags: &mut Vec<Diagnostic>,
 ) -> CheckedPeriod {
     files::period(period, diags);
-    files::todos(period, diags);
+    if let Some(base) = &period.base {
+        files::todos(&base.tree, diags);
+    }
     identity::base(period, diags);
     text::base(period, diags);
     let shared = Shared::of(snapshot, period);
@@ -204,6 +206,9 @@ fn check_centre(
     sources: &[&dyn RuleSource],
     out: &mut Vec<Diagnostic>,
 ) -> Option<Convention> {
+    if let Some(data) = &centre.data {
+        files::todos(&data.tree, out);
+    }
     if let (Some(base), Some(doc)) = (&cx.period.base, &centre.text) {
         text::centre(&base.data, doc, out);
     }

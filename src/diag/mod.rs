@@ -64,26 +64,35 @@ pub struct SourceFile {
     /// False for a placeholder of a file that does not exist (a finding
     /// about a missing file still needs a path to point at).
     pub exists: bool,
-    line_starts: Vec<usize>,
+    /// Where each line starts, counted the first time a finding needs it
+    /// (most files of a large check never do).
+    line_starts: std::sync::OnceLock<Vec<usize>>,
 }
 
 impl SourceFile {
     pub fn new(path: String, text: String) -> SourceFile {
-        let mut line_starts = vec![0];
-        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
         SourceFile {
             path,
             text,
             exists: true,
-            line_starts,
+            line_starts: std::sync::OnceLock::new(),
         }
+    }
+
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            let mut starts = vec![0];
+            starts.extend(self.text.match_indices('\n').map(|(i, _)| i + 1));
+            starts
+        })
     }
 
     /// 1-based line and column (counted in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
-        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
-        let start = self.line_starts[line];
+        let starts = self.line_starts();
+        let line = starts.partition_point(|&s| s <= offset) - 1;
+        let start = starts[line];
         let column = match self.text.get(start..offset) {
             Some(prefix) => prefix.chars().count(),
             // An offset inside a multi-byte character: count up to it.
@@ -97,11 +106,9 @@ impl SourceFile {
 
     /// Byte range of the 1-based line `line`, without its newline.
     pub fn line_span(&self, line: usize) -> Range<usize> {
-        let start = self.line_starts[line - 1];
-        let end = self
-            .line_starts
-            .get(line)
-            .map_or(self.text.len(), |&next| next - 1);
+        let starts = self.line_starts();
+        let start = starts[line - 1];
+        let end = starts.get(line).map_or(self.text.len(), |&next| next - 1);
         let end = if self.text[start..end].ends_with('\r') {
             end - 1
         } else {
@@ -112,12 +119,12 @@ impl SourceFile {
 
     /// Byte offset of the start of the 1-based line `line` (clamped).
     pub fn line_start(&self, line: usize) -> usize {
-        let idx = line.saturating_sub(1).min(self.line_starts.len() - 1);
-        self.line_starts[idx]
+        let starts = self.line_starts();
+        starts[line.saturating_sub(1).min(starts.len() - 1)]
     }
 
     pub fn line_count(&self) -> usize {
-        self.line_starts.len()
+        self.line_starts().len()
     }
 }
 
@@ -131,10 +138,14 @@ pub struct Sources {
 
 impl Sources {
     pub fn add(&mut self, path: impl Into<String>, text: impl Into<String>) -> FileId {
+        self.add_file(SourceFile::new(path.into(), text.into()))
+    }
+
+    /// A file already read (see [`SourceFile::new`]).
+    pub fn add_file(&mut self, file: SourceFile) -> FileId {
         let id = FileId(self.files.len() as u32);
-        let path = path.into();
-        self.by_path.insert(path.clone(), id);
-        self.files.push(SourceFile::new(path, text.into()));
+        self.by_path.insert(file.path.clone(), id);
+        self.files.push(file);
         id
     }
 

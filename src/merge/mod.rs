@@ -189,7 +189,7 @@ pub struct Convention {
     pub text_file: FileId,
     pub data: Resolved,
     /// The centre's Markdown file.
-    pub text: Text,
+    pub text: Arc<Text>,
 }
 
 /// The version of the fingerprint's canonical form. Seals record it; a
@@ -590,7 +590,7 @@ pub fn convention(
             centre_file: data.file,
             text_file: text.file,
             data: resolved,
-            text: text.text.clone(),
+            text: Arc::clone(&text.text),
         }),
         Err(d) => {
             diags.push(d);

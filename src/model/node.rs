@@ -418,9 +418,8 @@ pub fn from_node<'de, T: serde::Deserialize<'de>>(node: &'de Node) -> Result<T, 
 /// the value) unless no repair makes the file readable, and the errors in
 /// the order found.
 pub fn from_node_all<T: serde::de::DeserializeOwned>(
-    tree: &Node,
+    mut tree: Node,
 ) -> (Option<(T, Node)>, Vec<DeError>) {
-    let mut tree = tree.clone();
     let mut repair = Repair::default();
     // Each round fixes one problem; files have at most a few hundred keys.
     for _ in 0..1024 {
@@ -1069,7 +1068,7 @@ mod tests {
         let root = parse("start = 2022-01-01T08:00:00+01:00\n");
         let err = from_node::<Period>(&root).unwrap_err();
         assert_eq!(err.rule, Rule::WrongType);
-        let (value, errors) = from_node_all::<Period>(&root);
+        let (value, errors) = from_node_all::<Period>(root);
         assert_eq!(errors.len(), 1, "{errors:?}");
         assert_eq!(value.unwrap().0.start.to_string(), "2022-01-01");
     }
