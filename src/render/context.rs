@@ -382,14 +382,26 @@ pub fn article_ref(number: usize) -> String {
 /// annex « Projet de l'association » exists (some centre text is not
 /// placed by base.md), which numbers it.
 pub fn build(conv: &Convention, project_annex: bool) -> Context {
+    build_only(conv, project_annex, &|_| true)
+}
+
+/// The context with the costly lists (parties, funding tables, axes,
+/// objectives, commitments) made only when `keep` names them, left empty
+/// otherwise: what the `template` rule renders base.md with, for every
+/// centre, when base.md reads only some of them (see
+/// `BaseTemplate::reads`).
+pub fn build_only(conv: &Convention, project_annex: bool, keep: &dyn Fn(&str) -> bool) -> Context {
     let data: &Resolved = &conv.data;
     let territory = &conv.shared.territory;
     let years = conv.years();
-    let parties_ctx: Vec<PartyContext> = data
-        .signatories
-        .iter()
-        .map(|s| party(s, &data.payment))
-        .collect();
+    let parties_ctx: Vec<PartyContext> = if keep("signatories") || keep("funders") {
+        data.signatories
+            .iter()
+            .map(|s| party(s, &data.payment))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let funders: Vec<PartyContext> = parties_ctx
         .iter()
         .filter(|p| p.funder && data.funding.contains_key(&p.id))
@@ -402,7 +414,11 @@ pub fn build(conv: &Convention, project_annex: bool) -> Context {
             .position(|s| s.id == id)
             .unwrap_or(usize::MAX)
     };
-    let mut funding_lines: Vec<_> = data.funding.iter().collect();
+    let mut funding_lines: Vec<_> = if keep("funding") {
+        data.funding.iter().collect()
+    } else {
+        Vec::new()
+    };
     funding_lines.sort_by_key(|(id, _)| (rank(id), id.as_str()));
     let funder_rows: Vec<FunderFunding> = funding_lines
         .iter()
@@ -418,7 +434,8 @@ pub fn build(conv: &Convention, project_annex: bool) -> Context {
             }
         })
         .collect();
-    let year_rows = years
+    let funding_years: &[Year] = if keep("funding") { &years } else { &[] };
+    let year_rows = funding_years
         .iter()
         .map(|y| YearFunding {
             year: *y,
@@ -536,7 +553,11 @@ pub fn build(conv: &Convention, project_annex: bool) -> Context {
             count_words: fr::nombre_en_lettres(years.len() as u64),
             years,
         },
-        signatories: parties_ctx,
+        signatories: if keep("signatories") {
+            parties_ctx
+        } else {
+            Vec::new()
+        },
         funders,
         centre: CentreContext {
             id: conv.id.clone(),
@@ -570,21 +591,32 @@ pub fn build(conv: &Convention, project_annex: bool) -> Context {
             },
             territory: data.territory.clone(),
         },
-        axes: data
-            .axes
-            .iter()
-            .map(|a| AxisContext {
-                axis: a.clone(),
-                objectives: data
-                    .objectives
-                    .iter()
-                    .filter(|o| o.axis == a.id)
-                    .cloned()
-                    .collect(),
-            })
-            .collect(),
-        objectives: data.objectives.clone(),
-        commitments: data.commitments.clone(),
+        axes: if keep("axes") {
+            data.axes
+                .iter()
+                .map(|a| AxisContext {
+                    axis: a.clone(),
+                    objectives: data
+                        .objectives
+                        .iter()
+                        .filter(|o| o.axis == a.id)
+                        .cloned()
+                        .collect(),
+                })
+                .collect()
+        } else {
+            Vec::new()
+        },
+        objectives: if keep("objectives") {
+            data.objectives.clone()
+        } else {
+            Vec::new()
+        },
+        commitments: if keep("commitments") {
+            data.commitments.clone()
+        } else {
+            Vec::new()
+        },
         funding,
         cost,
         funding_rate,

@@ -58,7 +58,7 @@ pub fn common_text(
         context,
         text,
         unplaced,
-    } = render_base(template, conv)?;
+    } = render_base(template, conv, &|_| true)?;
     // Sections by id (the first of an id, as `Text::section`): a centre
     // may have thousands.
     let mut sections = HashMap::new();
@@ -103,20 +103,25 @@ struct Rendered {
 /// Whether base.md renders for a convention: what [`common_text`] does up
 /// to the blocks, which the `template` rule does not need.
 pub fn check_common_text(template: &BaseTemplate, conv: &Convention) -> Result<(), TemplateError> {
-    render_base(template, conv).map(|_| ())
+    render_base(template, conv, &|field| template.reads(field)).map(|_| ())
 }
 
 /// Render base.md for a convention, a second time when the first shows
 /// that its articles or the annex « Projet de l'association » are not as
 /// first assumed.
-fn render_base(template: &BaseTemplate, conv: &Convention) -> Result<Rendered, TemplateError> {
+/// `keep`: the context fields to make (see [`context::build_only`]).
+fn render_base(
+    template: &BaseTemplate,
+    conv: &Convention,
+    keep: &dyn Fn(&str) -> bool,
+) -> Result<Rendered, TemplateError> {
     let has_text = !conv.text.intro.trim().is_empty()
         || conv
             .text
             .sections
             .iter()
             .any(|s| !crate::model::text::is_blank(&s.body));
-    let mut context = context::build(conv, has_text);
+    let mut context = context::build_only(conv, has_text, keep);
     let mut rendered = template.render(&context)?;
     let mut text = crate::model::text::parse_generated(&rendered);
     let placed = placed_texts(&rendered, &context);
@@ -134,7 +139,7 @@ fn render_base(template: &BaseTemplate, conv: &Convention) -> Result<Rendered, T
         .map(|s| s.id.as_str())
         .collect();
     if unplaced.is_empty() == has_text || ids != source_ids {
-        context = context::build(conv, !unplaced.is_empty());
+        context = context::build_only(conv, !unplaced.is_empty(), keep);
         context.articles = text
             .sections
             .iter()

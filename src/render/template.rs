@@ -497,13 +497,17 @@ impl BaseTemplate {
         })
     }
 
+    /// Whether base.md may read the context variable `name`.
+    pub fn reads(&self, name: &str) -> bool {
+        self.reads.as_ref().is_none_or(|r| r.contains(name))
+    }
+
     /// Render base.md with a convention's context: the common text as
     /// Markdown, within [`MAX_OUTPUT`] bytes and [`MAX_TIME`] (see
     /// [`BoundedTera`]).
     pub fn render(&self, context: &super::context::Context) -> Result<String, TemplateError> {
-        let reads = |name: &str| self.reads.as_ref().is_none_or(|r| r.contains(name));
         let ctx = context
-            .to_tera(&reads)
+            .to_tera(&|name| self.reads(name))
             .map_err(|e| TemplateError::new(format!("the template context: {e}")))?;
         self.tera
             .render(BASE_TEMPLATE, ctx)
