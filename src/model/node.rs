@@ -13,6 +13,7 @@
 
 use std::fmt;
 use std::ops::Range;
+use std::sync::Arc;
 
 use serde::de::{self, DeserializeSeed, IntoDeserializer, Visitor};
 use toml::de::{DeTable, DeValue};
@@ -35,7 +36,7 @@ pub enum Value {
     Bool(bool),
     Datetime(toml::value::Datetime),
     Array(Vec<Node>),
-    Table(Table),
+    Table(Arc<Table>),
 }
 
 /// A table keeps the order of its keys as written.
@@ -101,7 +102,9 @@ impl Node {
 
     pub fn as_table_mut(&mut self) -> Option<&mut Table> {
         match &mut self.value {
-            Value::Table(t) => Some(t),
+            // Copied first when shared (a merged tree shares the base's
+            // and the centre's tables until it changes one).
+            Value::Table(t) => Some(Arc::make_mut(t)),
             _ => None,
         }
     }
@@ -187,7 +190,7 @@ impl Node {
     /// An empty table at a location (the root of an empty document).
     pub fn empty_table(loc: Loc) -> Node {
         Node {
-            value: Value::Table(Table::default()),
+            value: Value::Table(Arc::default()),
             loc,
         }
     }
@@ -243,7 +246,7 @@ fn convert_table(file: FileId, table: DeTable<'_>, span: Range<usize>) -> Node {
         })
         .collect();
     Node {
-        value: Value::Table(Table { entries }),
+        value: Value::Table(Arc::new(Table { entries })),
         loc: Loc::new(file, span),
     }
 }
@@ -442,7 +445,7 @@ fn placeholder(attempt: usize, variant: Option<&'static str>) -> Option<Value> {
     Some(match attempt {
         0 => Value::String(variant.unwrap_or_default().to_string()),
         1 => Value::Integer(0),
-        2 => Value::Table(Table::default()),
+        2 => Value::Table(Arc::default()),
         3 => Value::Array(Vec::new()),
         4 => Value::Bool(false),
         5 => Value::Datetime("1970-01-01".parse().ok()?),
@@ -576,7 +579,7 @@ fn table_at<'a>(node: &'a mut Node, loc: &Loc) -> Option<&'a mut Table> {
         return node.as_table_mut();
     }
     match &mut node.value {
-        Value::Table(t) => t
+        Value::Table(t) => Arc::make_mut(t)
             .entries
             .iter_mut()
             .find_map(|e| table_at(&mut e.node, loc)),
@@ -589,6 +592,7 @@ fn table_at<'a>(node: &'a mut Node, loc: &Loc) -> Option<&'a mut Table> {
 fn remove_entry_at(node: &mut Node, loc: &Loc) -> bool {
     match &mut node.value {
         Value::Table(t) => {
+            let t = Arc::make_mut(t);
             if let Some(i) = t.entries.iter().position(|e| e.node.loc == *loc) {
                 t.entries.remove(i);
                 return true;
@@ -608,6 +612,7 @@ fn rename_at(node: &mut Node, loc: &Loc, key: &str) -> Option<Loc> {
     let here = node.loc.clone();
     match &mut node.value {
         Value::Table(t) => {
+            let t = Arc::make_mut(t);
             if let Some(i) = t.entries.iter().position(|e| e.key_loc == *loc) {
                 if t.get(key).is_some() {
                     return None;
@@ -656,7 +661,10 @@ fn coerce_at(node: &mut Node, loc: &Loc) -> bool {
         return true;
     }
     match &mut node.value {
-        Value::Table(t) => t.entries.iter_mut().any(|e| coerce_at(&mut e.node, loc)),
+        Value::Table(t) => Arc::make_mut(t)
+            .entries
+            .iter_mut()
+            .any(|e| coerce_at(&mut e.node, loc)),
         Value::Array(items) => items.iter_mut().any(|n| coerce_at(n, loc)),
         _ => false,
     }
@@ -668,6 +676,7 @@ fn drop_at(node: &mut Node, loc: &Loc) -> Option<(Loc, String)> {
     let here = node.loc.clone();
     match &mut node.value {
         Value::Table(t) => {
+            let t = Arc::make_mut(t);
             if let Some(i) = t
                 .entries
                 .iter()
