@@ -117,7 +117,7 @@ rules! {
     Todo = "todo", Files, Warning,
         "a value still to fill in (`TODO`), as `cpo init` and `cpo new` leave them";
     SpecialFile = "special-file", Files, Error,
-        "a symbolic link leaving the repository, a FIFO, a device or a folder where a file belongs: never read";
+        "a symbolic link leaving the repository, a FIFO, a device, a folder where a file belongs or a file where a folder belongs: never read";
     TooLarge = "too-large", Files, Error,
         "a file, a text or a template output beyond the sizes cpo accepts";
     AnnexMissing = "annex-missing", Files, Error,
@@ -242,7 +242,8 @@ impl Rule {
             Rule::SpecialFile => {
                 "Checks that every file cpo would read is a regular file inside the repository: \
                  a symbolic link that leaves it, a FIFO, a device or a folder in a file's place \
-                 is never opened. A pull request can carry a link to a file of the machine that \
+                 is never opened, and a file in the place of `periods/`, `templates/` or a \
+                 period's `centres/` is said, not taken for an empty folder. A pull request can carry a link to a file of the machine that \
                  runs CI; reading it would print that file in findings or rendered documents, \
                  and a FIFO would make every command wait forever. Replace the link or special \
                  file with the file itself."

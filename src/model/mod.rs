@@ -142,10 +142,12 @@ impl Snapshot {
         // A folder cpo lists that is a link out of the repository (or a
         // special file) is not listed, and said so.
         for entry in tree.list("")? {
-            if entry.kind == EntryKind::Other
-                && [PERIODS_DIR, TEMPLATES_DIR].contains(&entry.name.as_str())
-            {
-                loader.refuse_entry(&entry.name);
+            if [PERIODS_DIR, TEMPLATES_DIR].contains(&entry.name.as_str()) {
+                match entry.kind {
+                    EntryKind::Other => loader.refuse_entry(&entry.name),
+                    EntryKind::File => loader.not_a_folder(&entry.name),
+                    EntryKind::Dir => {}
+                }
             }
         }
         let mut plans = Vec::new();
@@ -488,6 +490,20 @@ impl Loader<'_> {
         }
     }
 
+    /// A file where cpo expects a folder (`periods`, `templates`, a
+    /// period's `centres`): nothing in it can be read, and it is said.
+    fn not_a_folder(&mut self, path: &str) {
+        let file = self.placeholder(path);
+        self.diagnostics.push(
+            Diagnostic::new(
+                Rule::SpecialFile,
+                Loc::file_start(file),
+                format!("`{path}` is a file where cpo expects a folder: nothing was read from it"),
+            )
+            .with_help("make it a folder holding the files it names"),
+        );
+    }
+
     /// Read files ahead, in parallel, for [`Loader::read_text`].
     fn prefetch(&mut self, paths: Vec<String>) {
         let tree = self.tree;
@@ -604,13 +620,16 @@ impl Loader<'_> {
         }
 
         let centres_dir = layout::centres_dir(label);
-        if self
+        match self
             .tree
             .list(&dir)?
             .iter()
-            .any(|e| e.name == layout::CENTRES_DIR && e.kind == EntryKind::Other)
+            .find(|e| e.name == layout::CENTRES_DIR)
+            .map(|e| e.kind)
         {
-            self.refuse_entry(&centres_dir);
+            Some(EntryKind::Other) => self.refuse_entry(&centres_dir),
+            Some(EntryKind::File) => self.not_a_folder(&centres_dir),
+            _ => {}
         }
         let mut stems: Vec<String> = Vec::new();
         for entry in self.tree.list(&centres_dir)? {

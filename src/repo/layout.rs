@@ -104,6 +104,13 @@ impl FileKind {
                 name: name.to_string(),
             };
         }
+        // `templates` itself (a file, a link out): as every override, it
+        // concerns every convention.
+        if path == TEMPLATES_DIR {
+            return FileKind::Template {
+                name: String::new(),
+            };
+        }
         if path.starts_with(&format!("{SCHEMAS_DIR}/")) {
             return FileKind::Schema;
         }
