@@ -333,6 +333,23 @@ fn party(s: &Signatory, payment: &Payment) -> PartyContext {
     }
 }
 
+/// `annexe(id=…)`'s answers: « l'annexe 5 », by annex id.
+fn annex_refs(annexes: &[AnnexContext]) -> BTreeMap<String, String> {
+    annexes
+        .iter()
+        .map(|a| (a.id.clone(), format!("l'annexe {}", a.number)))
+        .collect()
+}
+
+impl Context {
+    /// With or without the annex « Projet de l'association » (the annex
+    /// list and `annexe(id=…)`'s answers), the rest as it is.
+    pub fn set_project_annex(&mut self, data: &Resolved, project: bool) {
+        self.annexes = annexes(data, project);
+        self.annex_refs = annex_refs(&self.annexes);
+    }
+}
+
 /// The annexes of a convention, numbered in order: the built-in ones, the
 /// base's, the centre's, then « Projet de l'association » when `project`.
 pub fn annexes(data: &Resolved, project: bool) -> Vec<AnnexContext> {
@@ -526,10 +543,7 @@ pub fn build_only(conv: &Convention, project_annex: bool, keep: &dyn Fn(&str) ->
     }
 
     let annex_list = annexes(data, project_annex);
-    let annex_refs = annex_list
-        .iter()
-        .map(|a| (a.id.clone(), format!("l'annexe {}", a.number)))
-        .collect();
+    let annex_refs = annex_refs(&annex_list);
     let articles = conv
         .base_text()
         .sections

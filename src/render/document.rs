@@ -49,7 +49,7 @@ pub struct RenderedArticle {
 /// and annex numbers this convention gets), the préambule and articles,
 /// and which centre texts were placed. Renders a second time when the
 /// first rendering shows that base.md's articles or the annex « Projet de
-/// l'association » are not as first assumed.
+/// l'association » are not as first assumed (see `render_base`).
 pub fn common_text(
     template: &BaseTemplate,
     conv: &Convention,
@@ -121,7 +121,8 @@ fn render_base(
             .sections
             .iter()
             .any(|s| !crate::model::text::is_blank(&s.body));
-    let mut context = context::build_only(conv, has_text, keep);
+    let project_annex = has_text;
+    let mut context = context::build_only(conv, project_annex, keep);
     let mut rendered = template.render(&context)?;
     let mut text = crate::model::text::parse_generated(&rendered);
     let placed = placed_texts(&rendered, &context);
@@ -138,16 +139,31 @@ fn render_base(
         .iter()
         .map(|s| s.id.as_str())
         .collect();
-    if unplaced.is_empty() == has_text || ids != source_ids {
-        context = context::build_only(conv, !unplaced.is_empty(), keep);
-        context.articles = text
-            .sections
-            .iter()
-            .enumerate()
-            .map(|(i, a)| (a.id.clone(), context::article_ref(i + 1)))
-            .collect();
-        rendered = template.render(&context)?;
-        text = crate::model::text::parse_generated(&rendered);
+    let needs_annex = !unplaced.is_empty();
+    let annex_changes = project_annex != needs_annex;
+    let articles_change = ids != source_ids;
+    if annex_changes || articles_change {
+        if annex_changes {
+            context.set_project_annex(&conv.data, needs_annex);
+        }
+        if articles_change {
+            context.articles = text
+                .sections
+                .iter()
+                .enumerate()
+                .map(|(i, a)| (a.id.clone(), context::article_ref(i + 1)))
+                .collect();
+        }
+        // base.md renders again only when it reads what changed (the
+        // annex list or `annexe(id=…)`, `article(id=…)`); otherwise its
+        // text is the same and only the context, for the page templates,
+        // had to follow.
+        let reread = (annex_changes && (template.reads("annexes") || template.reads("annex_refs")))
+            || (articles_change && template.reads("articles"));
+        if reread {
+            rendered = template.render(&context)?;
+            text = crate::model::text::parse_generated(&rendered);
+        }
     }
     Ok(Rendered {
         context,

@@ -313,7 +313,8 @@ pub fn register_filters(tera: &mut Tera) {
     });
 }
 
-/// The context tables `article(id=…)` and `annexe(id=…)` read.
+/// cpo's functions of base.md, and the context table each reads.
+const FUNCTIONS: [&str; 2] = ["article", "annexe"];
 const FUNCTION_TABLES: [&str; 2] = ["articles", "annex_refs"];
 
 /// `article(id="evaluation")` -> « l'article 9 »; `annexe(id=…)` ->
@@ -530,7 +531,7 @@ impl BaseTemplate {
 
 /// The context variables a compiled base.md can read: the names it uses
 /// at its top level (Tera's own list, includes followed) and the tables
-/// cpo's functions look up (`article`, `annexe`). `None` when it may read
+/// cpo's functions it calls look up (`article`, `annexe`). `None` when it may read
 /// anything: it dumps `__tera_context`, or defines components (whose
 /// bodies Tera does not list).
 fn variables_read(tera: &Tera, source: &str) -> Option<std::collections::HashSet<String>> {
@@ -543,8 +544,23 @@ fn variables_read(tera: &Tera, source: &str) -> Option<std::collections::HashSet
         .into_iter()
         .map(str::to_string)
         .collect();
-    reads.extend(FUNCTION_TABLES.iter().map(|t| t.to_string()));
+    for (function, table) in FUNCTIONS.iter().zip(FUNCTION_TABLES) {
+        if calls(source, function) {
+            reads.insert(table.to_string());
+        }
+    }
     Some(reads)
+}
+
+/// Whether `source` may call the function `name`: the name followed by
+/// `(` (spaces allowed) anywhere, text included, which errs on the side
+/// of reading.
+fn calls(source: &str, name: &str) -> bool {
+    source.match_indices(name).any(|(i, _)| {
+        let before = source[..i].chars().next_back();
+        let after = source[i + name.len()..].trim_start();
+        !before.is_some_and(|c| c.is_alphanumeric() || c == '_') && after.starts_with('(')
+    })
 }
 
 /// Why [`with_deadline`] has no result.
@@ -695,7 +711,9 @@ mod tests {
             .map(String::as_str)
             .collect();
         reads.sort();
-        assert_eq!(reads, ["annex_refs", "articles", "centre", "funders"]);
+        assert_eq!(reads, ["centre", "funders"]);
+        let t = BaseTemplate::new("Voir {{ article (id=\"objet\") }}.").unwrap();
+        assert!(t.reads("articles") && !t.reads("annex_refs"));
         let t = BaseTemplate::new("{{ __tera_context }}").unwrap();
         assert!(t.reads.is_none());
     }

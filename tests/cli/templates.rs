@@ -91,3 +91,25 @@ fn broken_relative_links_are_errors_and_urls_are_not() {
     repo.write("periods/2022-2025/centres/annexes/plan.pdf", "%PDF-1.7\n");
     assert!(findings(&repo).is_empty());
 }
+
+/// base.md that does not place the centre's texts may name the annex they
+/// go to (« Projet de l'association ») in its own text: no finding, and the
+/// reference is the annex's number.
+#[test]
+fn base_md_may_name_the_project_annex() {
+    let repo = Repo::fixture("clean");
+    repo.replace(
+        "periods/2022-2025/base.md",
+        "Quatre ans.",
+        "Quatre ans. Le projet figure à {{ annexe(id=\"projet-association\") }}.",
+    );
+    let f = findings(&repo);
+    assert!(
+        f.iter()
+            .all(|d| d.0 != "template" && d.0 != "article-reference"),
+        "{f:?}"
+    );
+    repo.cpo(&["render", "beaulieu", "--format", "md"]).code(0);
+    let md = repo.read("dist/2022-2025/beaulieu.md");
+    assert!(md.contains("figure à l’annexe "), "{md}");
+}
