@@ -1016,13 +1016,32 @@ fn budget_annex(data: &Resolved, years: &[Year]) -> Vec<Block> {
 /// The name a PDF annex is copied under beside the documents
 /// (`annexes/NAME`), from its file's path in the period so that two files
 /// never share one (two centres' « statuts ») and a file the base shares
-/// is copied once: `annexes/charte-laicite.pdf` → `annexe-charte-laicite.pdf`,
-/// `centres/etouvie-statuts.pdf` → `annexe-centres-etouvie-statuts.pdf`.
+/// is copied once. A file of `annexes/` named as a slug keeps its name
+/// (`annexes/charte-laicite.pdf` → `annexe-charte-laicite.pdf`); any other
+/// path gets a short hash of itself after its slug, since slugs lose case,
+/// accents and `/` (`centres/etouvie-statuts.pdf` and
+/// `centres/etouvie/statuts.pdf` would meet):
+/// `annexe-centres-etouvie-statuts-3b316bf4.pdf`.
 fn annex_copy_name(file: &str, id: &str) -> String {
-    let path = file.strip_prefix("annexes/").unwrap_or(file);
-    let path = path.strip_suffix(".pdf").unwrap_or(path);
-    let slug = crate::fr::slug(&path.replace('/', "-"));
-    format!("annexe-{}.pdf", if slug.is_empty() { id } else { &slug })
+    use sha2::{Digest, Sha256};
+    let stem = file.strip_suffix(".pdf").unwrap_or(file);
+    if let Some(name) = stem.strip_prefix("annexes/")
+        && !name.is_empty()
+        && crate::fr::slug(name) == name
+    {
+        return format!("annexe-{name}.pdf");
+    }
+    let slug = crate::fr::slug(&stem.replace('/', "-"));
+    let digest = Sha256::digest(file.as_bytes());
+    let hash: String = digest[..4].iter().map(|b| format!("{b:02x}")).collect();
+    format!(
+        "annexe-{}-{hash}.pdf",
+        if slug.is_empty() {
+            crate::fr::slug(id)
+        } else {
+            slug
+        }
+    )
 }
 
 /// The initials boxes of every page: one per party of the signature page.
@@ -1036,4 +1055,34 @@ pub fn initials(blocks: &[Block]) -> Vec<String> {
             _ => None,
         })
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::annex_copy_name;
+
+    /// Paths whose slugs meet still get names of their own.
+    #[test]
+    fn annex_copy_names_are_distinct() {
+        assert_eq!(
+            annex_copy_name("annexes/charte-laicite.pdf", "charte"),
+            "annexe-charte-laicite.pdf"
+        );
+        let names: Vec<String> = [
+            "annexes/a-b.pdf",
+            "annexes/a/b.pdf",
+            "annexes/A-b.pdf",
+            "annexes/á-b.pdf",
+            "a-b.pdf",
+            "centres/a-b.pdf",
+            "centres/a/b.pdf",
+        ]
+        .iter()
+        .map(|f| annex_copy_name(f, "x"))
+        .collect();
+        let mut unique = names.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), names.len(), "{names:?}");
+    }
 }

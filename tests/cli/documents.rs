@@ -416,12 +416,19 @@ fn centres_annexes_of_the_same_id_never_overwrite_each_other() {
     }
     repo.cpo(&["render", "--format", "html"]).code(0);
     for centre in ["etouvie", "condorcet"] {
-        let name = format!("annexe-centres-{centre}-statuts.pdf");
         let html = repo.read(&format!("dist/2024-2026/{centre}.html"));
+        // annexe-centres-{centre}-statuts-HASH.pdf: a hash of the path.
+        let prefix = format!("href=\"annexes/annexe-centres-{centre}-statuts-");
+        let at = html
+            .find(&prefix)
+            .unwrap_or_else(|| panic!("{centre}: {html}"));
+        let rest = &html[at + prefix.len()..];
+        let hash = &rest[..rest.find(".pdf").expect("a PDF link")];
         assert!(
-            html.contains(&format!("href=\"annexes/{name}\"")),
-            "{centre}"
+            hash.len() == 8 && hash.chars().all(|c| c.is_ascii_hexdigit()),
+            "{hash}"
         );
+        let name = format!("annexe-centres-{centre}-statuts-{hash}.pdf");
         let copied = std::fs::read(repo.file(&format!("dist/2024-2026/annexes/{name}"))).unwrap();
         assert!(
             copied.ends_with(format!("%statuts de {centre}\n").as_bytes()),
