@@ -10,13 +10,15 @@
 //! to disk, then `cpo check` from the command line. Run with
 //! `cargo bench --bench lsp`; `CPO_BENCH_SIZES=40,500` changes the sizes.
 
-use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
-use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc;
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
+
+#[path = "../tests/cli/lsp_wire.rs"]
+mod lsp_wire;
+use lsp_wire::{Wire, uri};
 
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
@@ -27,68 +29,19 @@ fn ms(d: Duration) -> String {
     format!("{:.1} ms", d.as_secs_f64() * 1000.0)
 }
 
-fn uri(path: &Path) -> String {
-    let mut out = String::from("file://");
-    for b in path.to_str().expect("UTF-8 path").bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
 struct Server {
-    child: Child,
-    stdin: ChildStdin,
-    messages: mpsc::Receiver<Value>,
-}
-
-fn read_message(out: &mut impl BufRead) -> Option<Value> {
-    let mut length = None;
-    loop {
-        let mut line = String::new();
-        if out.read_line(&mut line).ok()? == 0 {
-            return None;
-        }
-        let line = line.trim_end();
-        if line.is_empty() {
-            break;
-        }
-        if let Some(v) = line.strip_prefix("Content-Length: ") {
-            length = v.parse::<usize>().ok();
-        }
-    }
-    let mut body = vec![0; length?];
-    out.read_exact(&mut body).ok()?;
-    serde_json::from_slice(&body).ok()
+    wire: Wire,
 }
 
 impl Server {
     fn start(root: &Path, cache: &Path) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_cpo"))
+        let mut command = Command::new(env!("CARGO_BIN_EXE_cpo"));
+        command
             .arg("lsp")
             .current_dir(root)
-            .env("XDG_CACHE_HOME", cache)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("starting cpo lsp");
-        let stdin = child.stdin.take().unwrap();
-        let mut stdout = BufReader::new(child.stdout.take().unwrap());
-        let (tx, messages) = mpsc::channel();
-        std::thread::spawn(move || {
-            while let Some(m) = read_message(&mut stdout) {
-                if tx.send(m).is_err() {
-                    break;
-                }
-            }
-        });
+            .env("XDG_CACHE_HOME", cache);
         let mut server = Server {
-            child,
-            stdin,
-            messages,
+            wire: Wire::spawn(command),
         };
         server.send(json!({ "jsonrpc": "2.0", "id": 0, "method": "initialize",
             "params": { "processId": null, "rootUri": uri(root), "capabilities": {} } }));
@@ -98,9 +51,7 @@ impl Server {
     }
 
     fn send(&mut self, m: Value) {
-        let body = m.to_string();
-        write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
-        self.stdin.flush().unwrap();
+        self.wire.send(&m);
     }
 
     fn notify(&mut self, method: &str, params: Value) {
@@ -110,6 +61,7 @@ impl Server {
     fn wait(&mut self, pred: impl Fn(&Value) -> bool) -> Value {
         loop {
             let m = self
+                .wire
                 .messages
                 .recv_timeout(Duration::from_secs(120))
                 .expect("cpo lsp answered nothing within 2 minutes");
@@ -154,7 +106,7 @@ impl Server {
         self.send(json!({ "jsonrpc": "2.0", "id": 999, "method": "shutdown" }));
         self.wait(|m| m["id"] == 999);
         self.notify("exit", Value::Null);
-        let _ = self.child.wait();
+        let _ = self.wire.child.wait();
     }
 }
 

@@ -3,15 +3,14 @@
 //! Every wait has a timeout, so a server that hangs fails the test instead
 //! of stalling the suite. The last test drives a real editor, Neovim.
 
-use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
 use crate::harness::{Repo, require_tool};
+use crate::lsp_wire::{Wire, uri};
 
 const TIMEOUT: Duration = Duration::from_secs(30);
 const CENTRE: &str = "periods/2022-2025/centres/beaulieu.toml";
@@ -19,25 +18,11 @@ const BASE: &str = "periods/2022-2025/base.toml";
 
 /// An editor's side of the conversation.
 struct Client {
-    child: Child,
-    stdin: ChildStdin,
-    messages: mpsc::Receiver<Value>,
+    wire: Wire,
     /// Notifications received while waiting for something else.
     notifications: Vec<Value>,
     next_id: i64,
     _cache: tempfile::TempDir,
-}
-
-fn uri(path: &Path) -> String {
-    let mut out = String::from("file://");
-    for b in path.to_str().expect("UTF-8 path").bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 /// The byte offset of a 0-based line and UTF-16 column, and back.
@@ -91,54 +76,19 @@ fn apply(text: &str, edits: &Value) -> String {
     out
 }
 
-fn read_message(out: &mut impl BufRead) -> Option<Value> {
-    let mut length = None;
-    loop {
-        let mut line = String::new();
-        if out.read_line(&mut line).ok()? == 0 {
-            return None;
-        }
-        let line = line.trim_end();
-        if line.is_empty() {
-            break;
-        }
-        if let Some(v) = line.strip_prefix("Content-Length: ") {
-            length = v.parse::<usize>().ok();
-        }
-    }
-    let mut body = vec![0; length?];
-    out.read_exact(&mut body).ok()?;
-    serde_json::from_slice(&body).ok()
-}
-
 impl Client {
     fn start(dir: &Path) -> Client {
         let cache = tempfile::tempdir().unwrap();
-        let mut child = Command::new(assert_cmd::cargo::cargo_bin!("cpo"))
+        let mut command = Command::new(assert_cmd::cargo::cargo_bin!("cpo"));
+        command
             .arg("lsp")
             .current_dir(dir)
             .env("XDG_CACHE_HOME", cache.path())
             .env(cpo::lsp::PANIC_HOOK_VAR, "1")
             .env("RUST_BACKTRACE", "0")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("starting cpo lsp");
-        let stdin = child.stdin.take().unwrap();
-        let mut stdout = BufReader::new(child.stdout.take().unwrap());
-        let (tx, messages) = mpsc::channel();
-        std::thread::spawn(move || {
-            while let Some(m) = read_message(&mut stdout) {
-                if tx.send(m).is_err() {
-                    break;
-                }
-            }
-        });
+            .stderr(Stdio::null());
         Client {
-            child,
-            stdin,
-            messages,
+            wire: Wire::spawn(command),
             notifications: Vec::new(),
             next_id: 1,
             _cache: cache,
@@ -146,12 +96,11 @@ impl Client {
     }
 
     fn raw(&mut self, body: &str) {
-        write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
-        self.stdin.flush().unwrap();
+        self.wire.raw(body);
     }
 
     fn send(&mut self, message: Value) {
-        self.raw(&message.to_string());
+        self.wire.send(&message);
     }
 
     fn notify(&mut self, method: &str, params: Value) {
@@ -160,7 +109,7 @@ impl Client {
 
     fn next(&mut self, deadline: Instant) -> Value {
         let left = deadline.saturating_duration_since(Instant::now());
-        match self.messages.recv_timeout(left) {
+        match self.wire.messages.recv_timeout(left) {
             Ok(m) => m,
             Err(_) => panic!(
                 "cpo lsp sent nothing within {TIMEOUT:?}; notifications so far: {:#?}",
@@ -255,7 +204,7 @@ impl Client {
     fn wait(&mut self) -> i32 {
         let deadline = Instant::now() + TIMEOUT;
         loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
+            if let Some(status) = self.wire.child.try_wait().unwrap() {
                 return status.code().unwrap_or(-1);
             }
             assert!(Instant::now() < deadline, "cpo lsp did not exit");
@@ -266,8 +215,8 @@ impl Client {
 
 impl Drop for Client {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        let _ = self.wire.child.kill();
+        let _ = self.wire.child.wait();
     }
 }
 

@@ -14,6 +14,7 @@ mod formats;
 mod integrity;
 mod lifecycle;
 mod lsp;
+mod lsp_wire;
 pub mod render;
 mod robustness;
 mod schemas;
