@@ -632,6 +632,7 @@ impl Loader<'_> {
             _ => {}
         }
         let mut stems: Vec<String> = Vec::new();
+        let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
         for entry in self.tree.list(&centres_dir)? {
             let Some(stem) = entry
                 .name
@@ -644,7 +645,9 @@ impl Loader<'_> {
                 self.refuse_entry(&format!("{centres_dir}/{}", entry.name));
                 continue;
             }
-            if !stems.iter().any(|s| s == stem) {
+            // Each stem once (its .toml and .md), in listing order; a set,
+            // not a scan of the list, for thousands of centres.
+            if seen.insert(stem.to_string()) {
                 stems.push(stem.to_string());
             }
         }
