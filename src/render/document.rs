@@ -103,7 +103,18 @@ struct Rendered {
 /// Whether base.md renders for a convention: what [`common_text`] does up
 /// to the blocks, which the `template` rule does not need.
 pub fn check_common_text(template: &BaseTemplate, conv: &Convention) -> Result<(), TemplateError> {
-    render_base(template, conv, &|field| template.reads(field)).map(|_| ())
+    let keep = |field: &str| template.reads(field);
+    if !["articles", "annexes", "annex_refs"]
+        .iter()
+        .any(|f| keep(f))
+    {
+        // base.md reads neither the article numbers nor the annexes: the
+        // one rendering `render_base` would do, and nothing of what it
+        // looks at afterwards matters (the annex flag changes nothing).
+        let context = context::build_only(conv, false, &keep);
+        return template.render(&context).map(|_| ());
+    }
+    render_base(template, conv, &keep).map(|_| ())
 }
 
 /// Render base.md for a convention, a second time when the first shows
