@@ -657,7 +657,7 @@ fn centre_data(conv: &Convention, shift: Year, base: &Value) -> Value {
             t.entries
                 .iter()
                 .filter(|e| e.node.loc.file == conv.centre_file)
-                .map(|e| (e.key.clone(), e.node.to_json()))
+                .map(|e| (e.key.to_string(), e.node.to_json()))
                 .collect()
         })
         .unwrap_or_default();

@@ -311,7 +311,7 @@ fn walk<'a>(node: &'a Node, offset: usize, path: &mut Vec<Seg>) -> Option<Hit<'a
     match &node.value {
         Value::Table(t) => {
             for e in &t.entries {
-                path.push(Seg::Key(e.key.clone()));
+                path.push(Seg::Key(e.key.to_string()));
                 if contains(&e.key_loc.span, offset) && !e.key_loc.is_synthetic() {
                     return Some(Hit {
                         path: path.clone(),

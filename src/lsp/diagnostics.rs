@@ -111,7 +111,7 @@ fn path_at(tree: &Node, loc: &Loc) -> Option<Vec<String>> {
     fn walk(node: &Node, loc: &Loc, path: &mut Vec<String>) -> bool {
         match &node.value {
             Value::Table(t) => t.entries.iter().any(|e| {
-                path.push(e.key.clone());
+                path.push(e.key.to_string());
                 if e.key_loc == *loc || walk(&e.node, loc, path) {
                     return true;
                 }

@@ -128,7 +128,7 @@ fn toml(tree: &Node, index: &LineIndex<'_>) -> Vec<DocumentSymbol> {
         {
             let children = items.iter().filter_map(|i| item(i, index)).collect();
             out.push(symbol(
-                e.key.clone(),
+                e.key.to_string(),
                 None,
                 SymbolKind::ARRAY,
                 index.range(&whole),
@@ -151,7 +151,7 @@ fn toml(tree: &Node, index: &LineIndex<'_>) -> Vec<DocumentSymbol> {
                             .sum::<Decimal>()
                     });
                     Some(symbol(
-                        f.key.clone(),
+                        f.key.to_string(),
                         total.map(|t| format!("{} sur la période", crate::fr::euros(&t))),
                         SymbolKind::NUMBER,
                         index.range(&(f.key_loc.span.start.min(span.start)..span.end)),
@@ -161,7 +161,7 @@ fn toml(tree: &Node, index: &LineIndex<'_>) -> Vec<DocumentSymbol> {
                 })
                 .collect();
             out.push(symbol(
-                e.key.clone(),
+                e.key.to_string(),
                 None,
                 SymbolKind::OBJECT,
                 index.range(&whole),
@@ -179,7 +179,7 @@ fn item(node: &Node, index: &LineIndex<'_>) -> Option<DocumentSymbol> {
     let span = extent(node)?;
     let id = node.get("id");
     let label = |n: &Node| match &n.value {
-        Value::String(s) => Some(s.clone()),
+        Value::String(s) => Some(s.to_string()),
         _ => None,
     };
     let name = id

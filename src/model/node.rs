@@ -15,6 +15,7 @@ use std::fmt;
 use std::ops::Range;
 use std::sync::Arc;
 
+use compact_str::CompactString;
 use serde::de::{self, DeserializeSeed, IntoDeserializer, Visitor};
 use toml::de::{DeTable, DeValue};
 
@@ -29,7 +30,7 @@ pub struct Node {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
-    String(String),
+    String(CompactString),
     Integer(i64),
     /// A float, as written (`536055.50`): parsed into a decimal when needed.
     Float(String),
@@ -47,7 +48,7 @@ pub struct Table {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
-    pub key: String,
+    pub key: CompactString,
     pub key_loc: Loc,
     pub node: Node,
 }
@@ -239,7 +240,7 @@ fn convert_table(file: FileId, table: DeTable<'_>, span: Range<usize>) -> Node {
         .map(|(k, v)| {
             let key_loc = Loc::new(file, k.span());
             Entry {
-                key: k.into_inner().into_owned(),
+                key: k.into_inner().as_ref().into(),
                 key_loc,
                 node: convert(file, v),
             }
@@ -255,7 +256,7 @@ fn convert(file: FileId, value: toml::Spanned<DeValue<'_>>) -> Node {
     let span = value.span();
     let loc = Loc::new(file, span.clone());
     let value = match value.into_inner() {
-        DeValue::String(s) => Value::String(s.into_owned()),
+        DeValue::String(s) => Value::String(s.as_ref().into()),
         DeValue::Integer(i) => match i64::from_str_radix(i.as_str(), i.radix()) {
             Ok(n) => Value::Integer(n),
             // Out of i64 range: keep the text; typed reading reports it.
@@ -443,13 +444,13 @@ const PLACEHOLDERS: usize = 7;
 
 fn placeholder(attempt: usize, variant: Option<&'static str>) -> Option<Value> {
     Some(match attempt {
-        0 => Value::String(variant.unwrap_or_default().to_string()),
+        0 => Value::String(variant.unwrap_or_default().into()),
         1 => Value::Integer(0),
         2 => Value::Table(Arc::default()),
         3 => Value::Array(Vec::new()),
         4 => Value::Bool(false),
         5 => Value::Datetime("1970-01-01".parse().ok()?),
-        6 => Value::String("01-01".to_string()),
+        6 => Value::String("01-01".into()),
         _ => return None,
     })
 }
@@ -561,7 +562,7 @@ impl Repair {
             return false;
         };
         target.entries.push(Entry {
-            key: key.to_string(),
+            key: key.into(),
             key_loc: loc.clone(),
             node: Node {
                 value,
@@ -617,7 +618,7 @@ fn rename_at(node: &mut Node, loc: &Loc, key: &str) -> Option<Loc> {
                 if t.get(key).is_some() {
                     return None;
                 }
-                t.entries[i].key = key.to_string();
+                t.entries[i].key = key.into();
                 return Some(here);
             }
             t.entries
@@ -683,7 +684,7 @@ fn drop_at(node: &mut Node, loc: &Loc) -> Option<(Loc, String)> {
                 .position(|e| &e.key_loc == loc || &e.node.loc == loc)
             {
                 let e = t.entries.remove(i);
-                return Some((here, e.key));
+                return Some((here, e.key.into()));
             }
             t.entries.iter_mut().find_map(|e| drop_at(&mut e.node, loc))
         }
@@ -963,7 +964,7 @@ impl Node {
     pub fn to_json(&self) -> serde_json::Value {
         use serde_json::Value as J;
         match &self.value {
-            Value::String(s) => J::String(s.clone()),
+            Value::String(s) => J::String(s.to_string()),
             Value::Integer(i) => J::from(*i),
             Value::Float(raw) => raw
                 .replace('_', "")
@@ -977,7 +978,7 @@ impl Node {
             Value::Table(t) => J::Object(
                 t.entries
                     .iter()
-                    .map(|e| (e.key.clone(), e.node.to_json()))
+                    .map(|e| (e.key.to_string(), e.node.to_json()))
                     .collect(),
             ),
         }
@@ -987,7 +988,7 @@ impl Node {
     pub fn to_toml(&self) -> toml::Value {
         use toml::Value as T;
         match &self.value {
-            Value::String(s) => T::String(s.clone()),
+            Value::String(s) => T::String(s.to_string()),
             Value::Integer(i) => T::Integer(*i),
             Value::Float(raw) => raw
                 .replace('_', "")
@@ -999,7 +1000,7 @@ impl Node {
             Value::Table(t) => T::Table(
                 t.entries
                     .iter()
-                    .map(|e| (e.key.clone(), e.node.to_toml()))
+                    .map(|e| (e.key.to_string(), e.node.to_toml()))
                     .collect(),
             ),
         }
