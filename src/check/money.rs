@@ -56,7 +56,7 @@ pub fn centre(conv: &Convention, diags: &mut Vec<Diagnostic>) {
                     format!("funding for {year} from `{funder}`, outside the period {range}"),
                 ));
             }
-            amount_rule(*amount, tree.loc_of(&path), diags);
+            amount_rule(*amount, || tree.loc_of(&path), diags);
         }
         let missing: Vec<String> = years
             .iter()
@@ -122,13 +122,13 @@ pub fn centre(conv: &Convention, diags: &mut Vec<Diagnostic>) {
                     };
                     diags.push(d);
                 }
-                amount_rule(*amount, tree.loc_of(&path), diags);
+                amount_rule(*amount, || tree.loc_of(&path), diags);
             }
         }
         for (funder, amount) in &budget.subsidies {
             amount_rule(
                 *amount,
-                tree.loc_of(&["budget", &ystr, "subsidies", funder]),
+                || tree.loc_of(&["budget", &ystr, "subsidies", funder]),
                 diags,
             );
         }
@@ -203,20 +203,21 @@ pub fn centre(conv: &Convention, diags: &mut Vec<Diagnostic>) {
 }
 
 /// `bad-amount`: negative, or more than 2 decimals (amounts beyond the
-/// bound are reported when read, see `model::types::Amount`).
-pub(super) fn amount_rule(amount: Amount, loc: Loc, diags: &mut Vec<Diagnostic>) {
+/// bound are reported when read, see `model::types::Amount`). `loc` is
+/// looked up only for a finding: a centre has hundreds of amounts.
+pub(super) fn amount_rule(amount: Amount, loc: impl FnOnce() -> Loc, diags: &mut Vec<Diagnostic>) {
     let d: Decimal = amount.0;
     if d.is_sign_negative() && !d.is_zero() {
         diags.push(Diagnostic::new(
             Rule::BadAmount,
-            loc,
+            loc(),
             format!("negative amount {amount}"),
         ));
     } else if d.normalize().scale() > 2 {
         diags.push(
             Diagnostic::new(
                 Rule::BadAmount,
-                loc,
+                loc(),
                 format!("amount {amount} has more than 2 decimals"),
             )
             .with_help("amounts are in euros, with at most 2 decimals (cents)"),
