@@ -137,32 +137,15 @@ pub fn period(period: &Period, diags: &mut Vec<Diagnostic>) {
 }
 
 /// `todo`: string values left to fill in, in one TOML file (base.toml, a
-/// centre's file: the centres' are checked with the centre, in parallel).
-pub fn todos(tree: &crate::model::node::Node, diags: &mut Vec<Diagnostic>) {
-    let mut stack = vec![tree];
-    while let Some(node) = stack.pop() {
-        match &node.value {
-            crate::model::node::Value::String(s) if is_todo(s) => diags.push(
-                Diagnostic::new(
-                    Rule::Todo,
-                    node.loc.clone(),
-                    "this value is still to fill in",
-                )
+/// centre's file: the centres' are reported with the centre, in
+/// parallel), as the loader found them.
+pub fn todos(todos: &[Loc], diags: &mut Vec<Diagnostic>) {
+    for loc in todos {
+        diags.push(
+            Diagnostic::new(Rule::Todo, loc.clone(), "this value is still to fill in")
                 .with_help("replace `TODO` with the real value"),
-            ),
-            crate::model::node::Value::Array(items) => stack.extend(items.iter()),
-            crate::model::node::Value::Table(t) => stack.extend(t.entries.iter().map(|e| &e.node)),
-            _ => {}
-        }
+        );
     }
-}
-
-/// Whether a value is a placeholder left by `cpo init` or `cpo new`.
-pub fn is_todo(value: &str) -> bool {
-    value
-        .trim_start()
-        .get(..4)
-        .is_some_and(|p| p.eq_ignore_ascii_case("todo"))
 }
 
 /// A percentage goes from 0 to 100.

@@ -141,7 +141,7 @@ fn check_period(
 ) -> CheckedPeriod {
     files::period(period, diags);
     if let Some(base) = &period.base {
-        files::todos(&base.tree, diags);
+        files::todos(&base.todos, diags);
     }
     identity::base(period, diags);
     text::base(period, diags);
@@ -207,7 +207,7 @@ fn check_centre(
     out: &mut Vec<Diagnostic>,
 ) -> Option<Convention> {
     if let Some(data) = &centre.data {
-        files::todos(&data.tree, out);
+        files::todos(&data.todos, out);
     }
     if let (Some(base), Some(doc)) = (&cx.period.base, &centre.text) {
         text::centre(&base.data, doc, out);

@@ -39,6 +39,9 @@ pub struct Parsed<T> {
     pub file: FileId,
     pub tree: Node,
     pub data: T,
+    /// Where string values are still to fill in (see [`is_todo`]): found
+    /// while the tree is fresh, reported by the `todo` rule.
+    pub todos: Vec<Loc>,
 }
 
 /// A Markdown file cut into sections.
@@ -300,7 +303,36 @@ fn parse_toml<T: serde::de::DeserializeOwned>(
             .into_iter()
             .map(|e| e.into_diagnostic(&Loc::file_start(file))),
     );
-    (value.map(|(data, tree)| Parsed { file, tree, data }), diags)
+    let parsed = value.map(|(data, tree)| Parsed {
+        file,
+        todos: todo_values(&tree),
+        tree,
+        data,
+    });
+    (parsed, diags)
+}
+
+/// Whether a value is a placeholder left by `cpo init` or `cpo new`.
+pub fn is_todo(value: &str) -> bool {
+    value
+        .trim_start()
+        .get(..4)
+        .is_some_and(|p| p.eq_ignore_ascii_case("todo"))
+}
+
+/// The string values of a tree that are still to fill in.
+fn todo_values(tree: &Node) -> Vec<Loc> {
+    let mut out = Vec::new();
+    let mut stack = vec![tree];
+    while let Some(node) = stack.pop() {
+        match &node.value {
+            node::Value::String(s) if is_todo(s) => out.push(node.loc.clone()),
+            node::Value::Array(items) => stack.extend(items.iter()),
+            node::Value::Table(t) => stack.extend(t.entries.iter().map(|e| &e.node)),
+            _ => {}
+        }
+    }
+    out
 }
 
 /// A control character (other than tab, line feed, carriage return) in a
@@ -311,7 +343,7 @@ fn control_characters_in_values(tree: &Node) -> Vec<Diagnostic> {
     while let Some(node) = stack.pop() {
         match &node.value {
             node::Value::String(s) => {
-                if let Some(c) = s.chars().find(|c| is_forbidden_control(*c)) {
+                if let Some((_, c)) = first_forbidden_control(s) {
                     out.push(control_finding(node.loc.clone(), c));
                 }
             }
@@ -327,6 +359,31 @@ fn control_characters_in_values(tree: &Node) -> Vec<Diagnostic> {
 /// feed and carriage return, DEL, and C1 controls.
 pub fn is_forbidden_control(c: char) -> bool {
     (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{2028}' | '\u{2029}')
+}
+
+/// The first forbidden control character of a text and its byte offset.
+/// Scans bytes, not characters (every centre's text is scanned): in UTF-8
+/// the C0 controls and DEL are single bytes, C1 controls start with 0xC2
+/// and U+2028/U+2029 with 0xE2, bytes that never continue a character.
+pub fn first_forbidden_control(text: &str) -> Option<(usize, char)> {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let candidate = match b {
+            b'\t' | b'\n' | b'\r' => false,
+            0x00..=0x1F | 0x7F | 0xC2 | 0xE2 => true,
+            _ => false,
+        };
+        if candidate
+            && let Some(c) = text[i..].chars().next()
+            && is_forbidden_control(c)
+        {
+            return Some((i, c));
+        }
+        i += 1;
+    }
+    None
 }
 
 fn control_finding(loc: Loc, c: char) -> Diagnostic {
@@ -346,10 +403,7 @@ fn parse_markdown(
 ) -> (Document, Vec<Diagnostic>) {
     let source = &sources.get(file).text;
     let mut diags = Vec::new();
-    if let Some((i, c)) = source
-        .char_indices()
-        .find(|(_, c)| is_forbidden_control(*c))
-    {
+    if let Some((i, c)) = first_forbidden_control(source) {
         diags.push(control_finding(Loc::new(file, i..i + c.len_utf8()), c));
     }
     let text = text::parse(file, source, front_matter, &mut diags);
@@ -782,6 +836,22 @@ impl Loader<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn forbidden_controls_are_found_by_bytes() {
+        for (text, want) in [
+            ("plain é text\t\r\n", None),
+            ("a\u{7}b", Some((1, '\u{7}'))),
+            ("é\u{85}", Some((2, '\u{85}'))),
+            ("\u{2027}\u{2028}", Some((3, '\u{2028}'))),
+            ("x\u{7f}", Some((1, '\u{7f}'))),
+            ("\u{a0}\u{2030}", None),
+        ] {
+            assert_eq!(first_forbidden_control(text), want, "{text:?}");
+            let slow = text.char_indices().find(|(_, c)| is_forbidden_control(*c));
+            assert_eq!(slow, want, "{text:?}");
+        }
+    }
 
     #[test]
     fn period_labels() {
