@@ -4,6 +4,10 @@
 //! advance and balance of every funder and year in euros, every centre's
 //! introduction, French typography, PDF annexes appended, budget years
 //! never split from their totals.
+//!
+//! Most of these read PDFs: without the `pdf` feature their helpers are
+//! unused, which is expected.
+#![cfg_attr(not(feature = "pdf"), allow(dead_code, unused_imports))]
 
 use std::process::Command;
 
