@@ -549,7 +549,38 @@ fn variables_read(tera: &Tera, source: &str) -> Option<std::collections::HashSet
             reads.insert(table.to_string());
         }
     }
+    // Tera counts a name as the template's own from its first `set` on,
+    // even a `set` under an `if` that may not run, after which the name is
+    // the context's again: every name a `set` assigns is kept.
+    reads.extend(set_targets(source));
     Some(reads)
+}
+
+/// The names after `set` and `set_global` anywhere in `source` (text
+/// included: more names kept, never fewer).
+fn set_targets(source: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for keyword in ["set", "set_global"] {
+        for (i, _) in source.match_indices(keyword) {
+            let before = source[..i].chars().next_back();
+            if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+                continue;
+            }
+            let rest = &source[i + keyword.len()..];
+            let name_start = rest.trim_start();
+            if name_start.len() == rest.len() {
+                continue; // `settings`, `set_global` seen as `set`
+            }
+            let name: String = name_start
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            if !name.is_empty() {
+                out.push(name);
+            }
+        }
+    }
+    out
 }
 
 /// Whether `source` may call the function `name`: the name followed by
@@ -716,6 +747,12 @@ mod tests {
         assert!(t.reads("articles") && !t.reads("annex_refs"));
         let t = BaseTemplate::new("{{ __tera_context }}").unwrap();
         assert!(t.reads.is_none());
+        // A `set` under an `if` that does not run leaves the context's value.
+        let t = BaseTemplate::new(
+            "{% if false %}{% set title = \"x\" %}{% set_global cost = 1 %}{% endif %}{{ title }}",
+        )
+        .unwrap();
+        assert!(t.reads("title") && t.reads("cost"));
     }
 
     #[test]
