@@ -305,16 +305,7 @@ pub fn diff_report(
 ) -> Result<String> {
     use crate::render::theme::{DIFF_HTML, DIFF_MD, Theme};
     let snapshot = project.snapshot();
-    let theme = Theme::load(snapshot).map_err(|diags| {
-        let msgs: Vec<String> = diags
-            .iter()
-            .map(|d| format!("{}: {}", snapshot.sources.describe(&d.loc), d.message))
-            .collect();
-        anyhow::anyhow!(
-            "the templates do not compile (run `cpo check`):\n  {}",
-            msgs.join("\n  ")
-        )
-    })?;
+    let theme = Theme::load_for_rendering(snapshot)?;
     let page = crate::diff::view::Page::of(report);
     let text = if markdown {
         theme.render_markdown(DIFF_MD, &page)

@@ -463,16 +463,7 @@ pub fn render_period(checked: &Checked<'_>, options: &Options) -> Result<Outcome
     let period = checked
         .period(options.period.as_deref())
         .context("the repository has no such period")?;
-    let theme = Theme::load(snapshot).map_err(|diags| {
-        let msgs: Vec<String> = diags
-            .iter()
-            .map(|d| format!("{}: {}", snapshot.sources.describe(&d.loc), d.message))
-            .collect();
-        anyhow::anyhow!(
-            "the templates do not compile (run `cpo check`):\n  {}",
-            msgs.join("\n  ")
-        )
-    })?;
+    let theme = Theme::load_for_rendering(snapshot)?;
     let template = checked.template(&period.label).with_context(|| {
         format!(
             "base.md of period {} does not compile or is missing: run `cpo check`",
@@ -768,8 +759,7 @@ pub fn document_bytes(
     format: FileFormat,
 ) -> Result<Vec<u8>> {
     let snapshot = checked.snapshot();
-    let theme = Theme::load(snapshot)
-        .map_err(|_| anyhow::anyhow!("the templates do not compile: run `cpo check`"))?;
+    let theme = Theme::load_for_rendering(snapshot)?;
     Ok(match format {
         FileFormat::Html => theme
             .page(doc)

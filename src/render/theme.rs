@@ -88,6 +88,22 @@ fn escape_markdown(input: &str, out: &mut dyn std::io::Write) -> std::io::Result
 }
 
 impl Theme {
+    /// The templates, for a stage that renders: an override that does not
+    /// parse is an error naming each problem (`cpo check` reports them as
+    /// findings).
+    pub fn load_for_rendering(snapshot: &Snapshot) -> anyhow::Result<Theme> {
+        Theme::load(snapshot).map_err(|diags| {
+            let msgs: Vec<String> = diags
+                .iter()
+                .map(|d| format!("{}: {}", snapshot.sources.describe(&d.loc), d.message))
+                .collect();
+            anyhow::anyhow!(
+                "the templates do not compile (run `cpo check`):\n  {}",
+                msgs.join("\n  ")
+            )
+        })
+    }
+
     /// Load the templates; an override that does not parse is a `template`
     /// finding at its line.
     pub fn load(snapshot: &Snapshot) -> Result<Theme, Vec<Diagnostic>> {
