@@ -50,18 +50,6 @@ fn pages(path: &std::path::Path) -> usize {
         .expect("a page count")
 }
 
-fn centre_ids(repo: &Repo, period: &str) -> Vec<String> {
-    let mut ids: Vec<String> = std::fs::read_dir(repo.file(&format!("periods/{period}/centres")))
-        .unwrap()
-        .filter_map(|e| {
-            let name = e.unwrap().file_name().into_string().unwrap();
-            name.strip_suffix(".toml").map(str::to_string)
-        })
-        .collect();
-    ids.sort();
-    ids
-}
-
 /// Euros as documents write them, normalised (`293 700 €`).
 fn euros(v: &serde_json::Value) -> String {
     let d: rust_decimal::Decimal = v.to_string().parse().unwrap();
@@ -85,7 +73,7 @@ fn the_pdfs_name_the_parties_as_french_law_does() {
     for (example, period) in EXAMPLES {
         let repo = Repo::example(example);
         repo.cpo(&["render", "--format", "pdf"]).code(0);
-        for id in centre_ids(&repo, period) {
+        for id in repo.centre_ids(period) {
             let raw = pdftotext(&repo.file(&format!("dist/{period}/{id}.pdf")), None);
             let text = plain(&raw);
             let at = format!("{example}/{id}");
@@ -355,7 +343,7 @@ fn budget_years_are_never_split_from_their_totals() {
     for (example, period) in EXAMPLES {
         let repo = Repo::example(example);
         repo.cpo(&["render", "--format", "pdf"]).code(0);
-        for id in centre_ids(&repo, period) {
+        for id in repo.centre_ids(period) {
             let path = repo.file(&format!("dist/{period}/{id}.pdf"));
             let n = pages(&path);
             let mut seen = 0;

@@ -134,6 +134,20 @@ impl Repo {
         self.write(rel, text.replacen(from, to, 1))
     }
 
+    /// The ids of a period's centres (their `.toml` files), sorted.
+    pub fn centre_ids(&self, period: &str) -> Vec<String> {
+        let mut ids: Vec<String> =
+            std::fs::read_dir(self.file(&format!("periods/{period}/centres")))
+                .unwrap()
+                .filter_map(|e| {
+                    let name = e.unwrap().file_name().into_string().unwrap();
+                    name.strip_suffix(".toml").map(str::to_string)
+                })
+                .collect();
+        ids.sort();
+        ids
+    }
+
     /// Append text to a file.
     pub fn append(&self, rel: &str, more: &str) -> &Repo {
         let text = self.read(rel);

@@ -13,18 +13,6 @@ pub const FORMATS: &[&str] = if cfg!(feature = "pdf") {
     &["html", "md"]
 };
 
-fn centres(repo: &Repo) -> Vec<String> {
-    let mut ids: Vec<String> = std::fs::read_dir(repo.file("periods/2022-2025/centres"))
-        .unwrap()
-        .filter_map(|e| {
-            let name = e.unwrap().file_name().into_string().unwrap();
-            name.strip_suffix(".toml").map(str::to_string)
-        })
-        .collect();
-    ids.sort();
-    ids
-}
-
 /// Text of a PDF as pdftotext sees it, spaces normalised (narrow and
 /// no-break spaces become plain ones, runs of blanks collapse).
 fn pdf_text(path: &std::path::Path) -> String {
@@ -67,7 +55,7 @@ fn render_writes_every_convention_in_three_formats_and_the_index() {
         9 * FORMATS.len() + 1
     );
     assert!(run.stderr.contains(&files), "{}", run.stderr);
-    for id in centres(&repo) {
+    for id in repo.centre_ids("2022-2025") {
         for ext in FORMATS {
             let path = format!("{PERIOD_DIR}/{id}.{ext}");
             assert!(repo.exists(&path), "{path} missing");
@@ -78,7 +66,7 @@ fn render_writes_every_convention_in_three_formats_and_the_index() {
         }
     }
     let index = repo.read(&format!("{PERIOD_DIR}/index.html"));
-    for id in centres(&repo) {
+    for id in repo.centre_ids("2022-2025") {
         for ext in FORMATS {
             assert!(
                 index.contains(&format!("href=\"{id}.{ext}\"")),
@@ -124,7 +112,7 @@ fn build_checks_then_renders() {
     let repo = Repo::example("poitiers");
     let run = repo.cpo(&["build"]);
     run.code(0);
-    for id in centres(&repo) {
+    for id in repo.centre_ids("2022-2025") {
         for ext in FORMATS {
             assert!(repo.exists(&format!("{PERIOD_DIR}/{id}.{ext}")));
         }
