@@ -323,35 +323,36 @@ pub fn is_todo(value: &str) -> bool {
 /// The string values of a tree that are still to fill in.
 fn todo_values(tree: &Node) -> Vec<Loc> {
     let mut out = Vec::new();
+    for_each_string(tree, |s, loc| {
+        if is_todo(s) {
+            out.push(loc.clone());
+        }
+    });
+    out
+}
+
+/// Every string value of a tree with its location, without recursion.
+fn for_each_string(tree: &Node, mut f: impl FnMut(&str, &Loc)) {
     let mut stack = vec![tree];
     while let Some(node) = stack.pop() {
         match &node.value {
-            node::Value::String(s) if is_todo(s) => out.push(node.loc.clone()),
+            node::Value::String(s) => f(s, &node.loc),
             node::Value::Array(items) => stack.extend(items.iter()),
             node::Value::Table(t) => stack.extend(t.entries.iter().map(|e| &e.node)),
             _ => {}
         }
     }
-    out
 }
 
 /// A control character (other than tab, line feed, carriage return) in a
 /// TOML string, written as an escape (`"\u0007"`): documents cannot print it.
 fn control_characters_in_values(tree: &Node) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let mut stack = vec![tree];
-    while let Some(node) = stack.pop() {
-        match &node.value {
-            node::Value::String(s) => {
-                if let Some((_, c)) = first_forbidden_control(s) {
-                    out.push(control_finding(node.loc.clone(), c));
-                }
-            }
-            node::Value::Array(items) => stack.extend(items.iter()),
-            node::Value::Table(t) => stack.extend(t.entries.iter().map(|e| &e.node)),
-            _ => {}
+    for_each_string(tree, |s, loc| {
+        if let Some((_, c)) = first_forbidden_control(s) {
+            out.push(control_finding(loc.clone(), c));
         }
-    }
+    });
     out
 }
 
@@ -366,24 +367,12 @@ pub fn is_forbidden_control(c: char) -> bool {
 /// the C0 controls and DEL are single bytes, C1 controls start with 0xC2
 /// and U+2028/U+2029 with 0xE2, bytes that never continue a character.
 pub fn first_forbidden_control(text: &str) -> Option<(usize, char)> {
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        let candidate = match b {
-            b'\t' | b'\n' | b'\r' => false,
-            0x00..=0x1F | 0x7F | 0xC2 | 0xE2 => true,
-            _ => false,
-        };
-        if candidate
-            && let Some(c) = text[i..].chars().next()
-            && is_forbidden_control(c)
-        {
-            return Some((i, c));
-        }
-        i += 1;
-    }
-    None
+    text.bytes()
+        .enumerate()
+        // Tab, line feed and carriage return are allowed: not candidates.
+        .filter(|&(_, b)| matches!(b, 0x00..=0x08 | 0x0B | 0x0C | 0x0E..=0x1F | 0x7F | 0xC2 | 0xE2))
+        .filter_map(|(i, _)| Some((i, text[i..].chars().next()?)))
+        .find(|&(_, c)| is_forbidden_control(c))
 }
 
 fn control_finding(loc: Loc, c: char) -> Diagnostic {
@@ -510,8 +499,9 @@ struct Loader<'t> {
     prefetched: HashMap<String, Result<Fetched>>,
 }
 
-/// A file as read from the tree: a text ready to register (its line
-/// starts counted), or what else the tree said (bytes here are not UTF-8).
+/// A file as read from the tree: a text ready to register (UTF-8 checked
+/// on the reading core), or what else the tree said (bytes here are not
+/// UTF-8).
 enum Fetched {
     Text(SourceFile),
     Other(Read),
