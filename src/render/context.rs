@@ -113,6 +113,13 @@ impl Context {
         );
         Ok(ctx)
     }
+
+    /// With or without the annex « Projet de l'association » (the annex
+    /// list and `annexe(id=…)`'s answers), the rest as it is.
+    pub fn set_project_annex(&mut self, data: &Resolved, project: bool) {
+        self.annexes = annexes(data, project);
+        self.annex_refs = annex_refs(&self.annexes);
+    }
 }
 
 /// A piece of the centre's text that a placeholder stands for.
@@ -339,15 +346,6 @@ fn annex_refs(annexes: &[AnnexContext]) -> BTreeMap<String, String> {
         .iter()
         .map(|a| (a.id.clone(), format!("l'annexe {}", a.number)))
         .collect()
-}
-
-impl Context {
-    /// With or without the annex « Projet de l'association » (the annex
-    /// list and `annexe(id=…)`'s answers), the rest as it is.
-    pub fn set_project_annex(&mut self, data: &Resolved, project: bool) {
-        self.annexes = annexes(data, project);
-        self.annex_refs = annex_refs(&self.annexes);
-    }
 }
 
 /// The annexes of a convention, numbered in order: the built-in ones, the

@@ -305,17 +305,15 @@ pub fn register_filters(tera: &mut Tera) {
             Ok(wording::ordinal(n))
         },
     );
-    tera.register_function("article", |kwargs: Kwargs, state: &State| {
-        reference(kwargs, state, FUNCTION_TABLES[0], "article")
-    });
-    tera.register_function("annexe", |kwargs: Kwargs, state: &State| {
-        reference(kwargs, state, FUNCTION_TABLES[1], "annexe")
-    });
+    for (name, table) in FUNCTIONS {
+        tera.register_function(name, move |kwargs: Kwargs, state: &State| {
+            reference(kwargs, state, table, name)
+        });
+    }
 }
 
-/// cpo's functions of base.md, and the context table each reads.
-const FUNCTIONS: [&str; 2] = ["article", "annexe"];
-const FUNCTION_TABLES: [&str; 2] = ["articles", "annex_refs"];
+/// cpo's functions of base.md, each with the context table it reads.
+const FUNCTIONS: [(&str, &str); 2] = [("article", "articles"), ("annexe", "annex_refs")];
 
 /// `article(id="evaluation")` -> « l'article 9 »; `annexe(id=…)` ->
 /// « l'annexe 5 ». The numbers are in the context (`articles`,
@@ -544,7 +542,7 @@ fn variables_read(tera: &Tera, source: &str) -> Option<std::collections::HashSet
         .into_iter()
         .map(str::to_string)
         .collect();
-    for (function, table) in FUNCTIONS.iter().zip(FUNCTION_TABLES) {
+    for (function, table) in FUNCTIONS {
         if calls(source, function) {
             reads.insert(table.to_string());
         }
@@ -559,38 +557,35 @@ fn variables_read(tera: &Tera, source: &str) -> Option<std::collections::HashSet
 /// The names after `set` and `set_global` anywhere in `source` (text
 /// included: more names kept, never fewer).
 fn set_targets(source: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for keyword in ["set", "set_global"] {
-        for (i, _) in source.match_indices(keyword) {
-            let before = source[..i].chars().next_back();
-            if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
-                continue;
-            }
-            let rest = &source[i + keyword.len()..];
-            let name_start = rest.trim_start();
-            if name_start.len() == rest.len() {
-                continue; // `settings`, `set_global` seen as `set`
-            }
-            let name: String = name_start
+    ["set", "set_global"]
+        .into_iter()
+        .flat_map(|keyword| after_word(source, keyword))
+        // A space, then the name: not `settings`, nor `set_global` as `set`.
+        .filter(|rest| rest.starts_with(char::is_whitespace))
+        .map(|rest| {
+            rest.trim_start()
                 .chars()
                 .take_while(|c| c.is_alphanumeric() || *c == '_')
-                .collect();
-            if !name.is_empty() {
-                out.push(name);
-            }
-        }
-    }
-    out
+                .collect::<String>()
+        })
+        .filter(|name| !name.is_empty())
+        .collect()
 }
 
 /// Whether `source` may call the function `name`: the name followed by
 /// `(` (spaces allowed) anywhere, text included, which errs on the side
 /// of reading.
 fn calls(source: &str, name: &str) -> bool {
-    source.match_indices(name).any(|(i, _)| {
+    after_word(source, name).any(|rest| rest.trim_start().starts_with('('))
+}
+
+/// What follows each occurrence of `word` in `source` that does not
+/// continue a longer name on its left.
+fn after_word<'a>(source: &'a str, word: &'a str) -> impl Iterator<Item = &'a str> {
+    source.match_indices(word).filter_map(move |(i, _)| {
         let before = source[..i].chars().next_back();
-        let after = source[i + name.len()..].trim_start();
-        !before.is_some_and(|c| c.is_alphanumeric() || c == '_') && after.starts_with('(')
+        (!before.is_some_and(|c| c.is_alphanumeric() || c == '_'))
+            .then(|| &source[i + word.len()..])
     })
 }
 
