@@ -142,6 +142,11 @@ fn typst_cli(
             serde_json::to_vec(&doc).expect("json"),
         )
         .expect("writing");
+        std::fs::write(
+            dir.path().join("meta.json"),
+            serde_json::to_vec(&doc.meta).expect("json"),
+        )
+        .expect("writing");
         let status = std::process::Command::new("typst")
             .current_dir(dir.path())
             .args([

@@ -2,7 +2,8 @@
 //!
 //! A minimal typst [`World`]: the main source is cpo's built-in template
 //! (`templates/convention.typ`, overridable), the document arrives as a
-//! virtual `/data.json` file that the template reads with `json(..)`, and
+//! virtual `/data.json` file that the template reads with `json(..)` (its
+//! `meta` part also alone in `/meta.json`, for the page footer), and
 //! the fonts are typst's embedded ones. There is no file system, no
 //! package, no network, and `today()` is the document's date, so the same
 //! inputs give the same bytes. The centre's words reach typst only as JSON
@@ -10,12 +11,18 @@
 //! or code.
 //!
 //! The output is PDF/A-2b (fonts embedded, XMP metadata), timestamped with
-//! the document's date.
+//! the document's date; cpo writes its title, author and keywords.
+//!
+//! In one run typst's memoized layout is shared across documents (the
+//! fonts, the library and the cache live as long as the process): what two
+//! conventions have in common, under the same styles, is laid out once.
 
 use std::sync::OnceLock;
 
 use typst::diag::{FileError, FileResult};
+use typst::ecow::eco_format;
 use typst::foundations::{Bytes, Datetime, Duration, Smart};
+use typst::model::DocumentInfo;
 use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
 use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
@@ -24,7 +31,7 @@ use typst_kit::fonts::FontStore;
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
-use super::ir::Document;
+use super::ir::{Document, Meta};
 
 /// The built-in typst template.
 pub const TEMPLATE: &str = include_str!("templates/convention.typ");
@@ -59,9 +66,8 @@ struct CpoWorld<'a> {
     library: &'a LazyHash<Library>,
     fonts: &'a FontStore,
     main: Source,
-    data_id: FileId,
-    data: Bytes,
-    /// The PDF annexes, as `/annexes/KEY` (see `ir::Block::PdfPages`).
+    /// `/data.json`, `/meta.json` and the PDF annexes, as `/annexes/KEY`
+    /// (see `ir::Block::PdfPages`).
     files: Vec<(FileId, Bytes)>,
     today: Option<Datetime>,
 }
@@ -88,9 +94,6 @@ impl World for CpoWorld<'_> {
     }
 
     fn file(&self, id: FileId) -> FileResult<Bytes> {
-        if id == self.data_id {
-            return Ok(self.data.clone());
-        }
         self.files
             .iter()
             .find(|(f, _)| *f == id)
@@ -137,16 +140,21 @@ fn compile(
     fonts: &FontStore,
 ) -> Result<Vec<u8>, PdfError> {
     let data = serde_json::to_vec(doc).map_err(|e| PdfError(e.to_string()))?;
+    let meta = serde_json::to_vec(&doc.meta).map_err(|e| PdfError(e.to_string()))?;
     let date: jiff::civil::Date = doc
         .meta
         .date
         .parse()
         .map_err(|e| PdfError(format!("document date `{}`: {e}", doc.meta.date)))?;
     let today = Datetime::from_ymd(i32::from(date.year()), date.month() as u8, date.day() as u8);
-    let (Some(main), Some(data_id)) = (file_id("/main.typ"), file_id("/data.json")) else {
+    let (Some(main), Some(data_id), Some(meta_id)) = (
+        file_id("/main.typ"),
+        file_id("/data.json"),
+        file_id("/meta.json"),
+    ) else {
         return Err(PdfError("invalid virtual paths".into()));
     };
-    let mut files = Vec::new();
+    let mut files = vec![(data_id, Bytes::new(data)), (meta_id, Bytes::new(meta))];
     for (key, bytes) in &doc.images {
         let id = file_id(&format!("/annexes/{key}"))
             .ok_or_else(|| PdfError(format!("invalid annex name `{key}`")))?;
@@ -156,13 +164,12 @@ fn compile(
         library,
         fonts,
         main: Source::new(main, template.to_string()),
-        data_id,
-        data: Bytes::new(data),
         files,
         today,
     };
     let compiled = typst::compile::<PagedDocument>(&world);
-    let document = compiled.output.map_err(|e| typst_error(&e))?;
+    let mut document = compiled.output.map_err(|e| typst_error(&e))?;
+    set_info(document.info_mut(), &doc.meta);
     let standards =
         PdfStandards::new(&[PdfStandard::A_2b]).map_err(|e| PdfError(e.message().to_string()))?;
     let options = PdfOptions {
@@ -177,6 +184,21 @@ fn compile(
         ..PdfOptions::default()
     };
     typst_pdf::pdf(&document, &options).map_err(|e| typst_error(&e))
+}
+
+/// The PDF's title, author and keywords, written by cpo whatever the
+/// template sets: `cpo verify` reads the keywords back. (The template does
+/// not set them: a `set document` rule would style every convention
+/// differently, and typst would share no layout between them.)
+fn set_info(info: &mut DocumentInfo, meta: &Meta) {
+    info.title = Some(meta.title.as_str().into());
+    info.author = vec![meta.author.as_str().into()];
+    info.keywords = vec![
+        eco_format!("cpo-{}:{}", meta.kind.as_str(), meta.id),
+        eco_format!("cpo-period:{}", meta.period),
+        eco_format!("cpo-fingerprint:{}", meta.fingerprint),
+        eco_format!("cpo-date:{}", meta.date),
+    ];
 }
 
 fn typst_error(errors: &[typst::diag::SourceDiagnostic]) -> PdfError {
@@ -194,19 +216,21 @@ fn typst_error(errors: &[typst::diag::SourceDiagnostic]) -> PdfError {
 /// the template.
 pub fn check_template(template: &str) -> Vec<(String, Option<std::ops::Range<usize>>)> {
     let doc = super::ir::sample();
-    let Ok(data) = serde_json::to_vec(&doc) else {
+    let (Ok(data), Ok(meta)) = (serde_json::to_vec(&doc), serde_json::to_vec(&doc.meta)) else {
         return Vec::new();
     };
-    let (Some(main), Some(data_id)) = (file_id("/main.typ"), file_id("/data.json")) else {
+    let (Some(main), Some(data_id), Some(meta_id)) = (
+        file_id("/main.typ"),
+        file_id("/data.json"),
+        file_id("/meta.json"),
+    ) else {
         return Vec::new();
     };
     let world = CpoWorld {
         library: library(),
         fonts: fonts(),
         main: Source::new(main, template.to_string()),
-        data_id,
-        data: Bytes::new(data),
-        files: Vec::new(),
+        files: vec![(data_id, Bytes::new(data)), (meta_id, Bytes::new(meta))],
         today: Datetime::from_ymd(2024, 1, 1),
     };
     let compiled = typst::compile::<PagedDocument>(&world);
