@@ -18,6 +18,7 @@
 //! conventions have in common, under the same styles, is laid out once.
 
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use typst::diag::{FileError, FileResult};
 use typst::ecow::eco_format;
@@ -115,8 +116,14 @@ pub fn render(doc: &Document, template: &str) -> Result<Vec<u8>, PdfError> {
     let pdf = compile(doc, template, library(), fonts());
     // typst memoizes across compilations; with thousands of different
     // documents in one run the cache only grows and lookups slow down.
-    // Keep what the last few compilations used (fonts, the template).
-    typst::comemo::evict(8);
+    // Keep what the last few compilations used (fonts, the template, the
+    // layout of what conventions share). Evicting walks the whole cache:
+    // once every EVICT_EVERY documents, keeping two rounds.
+    const EVICT_EVERY: usize = 4;
+    static RENDERED: AtomicUsize = AtomicUsize::new(0);
+    if RENDERED.fetch_add(1, Ordering::Relaxed) % EVICT_EVERY == EVICT_EVERY - 1 {
+        typst::comemo::evict(2);
+    }
     pdf
 }
 
