@@ -239,7 +239,7 @@ impl Project {
             .map(|c| {
                 let conv = shared
                     .as_ref()
-                    .and_then(|s| crate::merge::convention(period, s, &c.id, &mut Vec::new()));
+                    .and_then(|s| crate::merge::convention(period, s, c, &mut Vec::new()));
                 (c.id.clone(), conv)
             })
             .collect();

@@ -213,7 +213,7 @@ fn check_centre(
         text::centre(&base.data, doc, out);
     }
     let shared = cx.shared?;
-    let conv = merge::convention(cx.period, shared, &centre.id, out)?;
+    let conv = merge::convention(cx.period, shared, centre, out)?;
     identity::centre(&conv, out);
     money::centre(&conv, out);
     objectives::centre(&conv, out);

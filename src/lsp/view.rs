@@ -53,7 +53,7 @@ impl View {
         let conv = centre.and_then(|id| {
             let p = project.snapshot().period(Some(period))?;
             let shared = merge::Shared::of(project.snapshot(), p)?;
-            merge::convention(p, &shared, id, &mut Vec::new())
+            merge::convention(p, &shared, p.centre(id)?, &mut Vec::new())
         });
         Ok(View {
             project,

@@ -31,7 +31,7 @@ use crate::model::centre::{Association, Budget, CentreKind, CentreTerritory, Obj
 use crate::model::config::Territory;
 use crate::model::node::{self, Entry, Node, Value};
 use crate::model::parties::{Agrement, Annex, Article, Gender};
-use crate::model::{Amount, AnnexFile, Date, Period, Snapshot, Text, Year};
+use crate::model::{Amount, AnnexFile, Centre, Date, Period, Snapshot, Text, Year};
 
 /// Tables of the base that a centre may change key by key.
 pub const OVERRIDABLE_TABLES: &[&str] = &["payment"];
@@ -567,14 +567,15 @@ pub fn resolve(tree: &Node) -> Result<Resolved, Diagnostic> {
 /// Merge one centre of a period, when both its files and the base are
 /// usable. Merge findings are pushed to `diags`; `None` means the centre
 /// cannot be resolved (its problems were reported when loading, or here).
+/// The centre itself is given, not its id: looking each of thousands of
+/// centres up by id among the others was quadratic.
 pub fn convention(
     period: &Period,
     shared: &Arc<Shared>,
-    centre_id: &str,
+    centre: &Centre,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Convention> {
     let base = period.base.as_ref()?;
-    let centre = period.centre(centre_id)?;
     let data = centre.data.as_ref()?;
     let text = centre.text.as_ref()?;
     let (tree, merge_diags) = merge_trees(&base.tree, &data.tree);
