@@ -255,3 +255,41 @@ pub fn check_template(template: &str) -> Vec<(String, Option<std::ops::Range<usi
             .collect(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The keywords `cpo verify` reads back are cpo's, whatever a template
+    /// override sets (or does not set).
+    #[test]
+    fn the_metadata_is_written_by_cpo() {
+        let doc = crate::render::ir::sample();
+        let keywords = format!(
+            "<pdf:Keywords>cpo-convention:exemple, cpo-period:2024-2027, cpo-fingerprint:{}, cpo-date:{}</pdf:Keywords>",
+            doc.meta.fingerprint, doc.meta.date
+        );
+        for template in [
+            "Texte.",
+            "#set document(title: \"autre\", keywords: (\"autre\",))\nTexte.",
+        ] {
+            let pdf = render(&doc, template).expect("typst compiles");
+            let pdf = String::from_utf8_lossy(&pdf);
+            assert!(pdf.contains(&keywords), "{template}");
+            assert!(!pdf.contains(">autre<"), "{template}");
+        }
+    }
+
+    /// The built-in template reads a document's own values in the page
+    /// footer from /meta.json, and sets no style from them: every style
+    /// rule at its top level is the same for every convention, which is
+    /// what lets typst share layout across the conventions of a run.
+    #[test]
+    fn the_built_in_template_styles_every_document_alike() {
+        let mut code = TEMPLATE.lines().map(|l| l.split("//").next().unwrap_or(""));
+        assert!(!code.any(|l| l.contains("set document")));
+        let footer = &TEMPLATE[TEMPLATE.find("footer: context {").expect("a footer")..];
+        let footer = &footer[..footer.find("\n  },").expect("its end")];
+        assert!(footer.contains("json(\"/meta.json\")"));
+    }
+}
