@@ -83,9 +83,15 @@ pub fn run(g: &Global, args: CheckArgs) -> Result<Outcome> {
     let report = checked.report();
     let style = Style::for_stdout(g.color);
     emit(&Format::from(args.format).write(&report, style.enabled))?;
-    Ok(if report.errors() > 0 {
+    let outcome = if report.errors() > 0 {
         Outcome::Failure
     } else {
         Outcome::Success
-    })
+    };
+    // The process ends with this command: the system takes its memory back
+    // at once, where freeing thousands of centres' trees one by one took a
+    // tenth of a check's time.
+    std::mem::forget(checked);
+    std::mem::forget(project);
+    Ok(outcome)
 }
