@@ -32,7 +32,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use anyhow::{Context, Result};
 use rust_decimal::Decimal;
-use rust_xlsxwriter::utility::row_col_to_cell;
+use rust_xlsxwriter::utility::{cell_range, row_col_to_cell};
 use rust_xlsxwriter::{
     Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Formula, Workbook,
     Worksheet,
@@ -276,11 +276,7 @@ fn write_sheet(sheet: &mut Worksheet, label: &str, t: &Table, s: &Styles) -> Res
                 }
             }
             let total_col = first + width - 1;
-            let range = format!(
-                "{}:{}",
-                row_col_to_cell(row, first),
-                row_col_to_cell(row, total_col - 1)
-            );
+            let range = cell_range(row, first, row, total_col - 1);
             sheet.write_formula_with_format(row, total_col, sum(&range, funder_total), &s.money)?;
             cell(total_col, funder_total);
         }
@@ -302,11 +298,7 @@ fn write_sheet(sheet: &mut Worksheet, label: &str, t: &Table, s: &Styles) -> Res
             all_years += value;
             cell(col, value);
         }
-        let range = format!(
-            "{}:{}",
-            row_col_to_cell(row, first),
-            row_col_to_cell(row, last_col - 1)
-        );
+        let range = cell_range(row, first, row, last_col - 1);
         sheet.write_formula_with_format(row, last_col, sum(&range, all_years), &s.money_total)?;
         cell(last_col, all_years);
     }
@@ -317,11 +309,7 @@ fn write_sheet(sheet: &mut Worksheet, label: &str, t: &Table, s: &Styles) -> Res
         if t.centres.is_empty() {
             sheet.write_number_with_format(total_row, col, 0.0, &s.money_total)?;
         } else {
-            let range = format!(
-                "{}:{}",
-                row_col_to_cell(FIRST_CENTRE_ROW, col),
-                row_col_to_cell(total_row - 1, col)
-            );
+            let range = cell_range(FIRST_CENTRE_ROW, col, total_row - 1, col);
             sheet.write_formula_with_format(total_row, col, sum(&range, value), &s.money_total)?;
         }
     }
