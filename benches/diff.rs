@@ -5,26 +5,24 @@
 //! diff --no-index --word-diff` on the same two folders in the same run;
 //! then one centre with 50 000 sections on each side.
 //!
-//! Run with `cargo bench --bench diff`. Prints medians (wall clock), the
-//! cost per centre and the ratio to git. `CPO_BENCH_CENTRES=300,1000`
-//! changes the sizes, `CPO_BENCH_RUNS` the number of runs (default 5).
+//! Run with `cargo bench --bench diff`. Prints medians (wall clock, ours
+//! and git's alternately), the ratio to git, the cost per centre and the
+//! targets. `CPO_BENCH_CENTRES=300,1000` changes the sizes,
+//! `CPO_BENCH_RUNS` the number of runs (default 5).
+
+mod common;
 
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use cpo::diff::side::{Snapshots, resolve_pair};
 
-fn median(mut times: Vec<Duration>) -> Duration {
-    times.sort();
-    times[times.len() / 2]
-}
-
-/// `cpo diff --format html` through the library; returns the report's size
-/// and how many centres changed.
-fn library_diff(root: &Path) -> (usize, usize) {
+/// Load and resolve both sides (`from`: a revision, or the previous
+/// period), then compare them, as `cpo diff` does.
+fn compare<'a>(root: &'a Path, from: Option<&str>) -> (Snapshots<'a>, cpo::diff::Report) {
     let mut snapshots = Snapshots::new(root);
-    let (from, to) = resolve_pair(&mut snapshots, None, None, None).expect("resolving");
+    let (from, to) = resolve_pair(&mut snapshots, from, None, None).expect("resolving");
     let report = cpo::diff::compare(
         &from,
         &to,
@@ -32,16 +30,23 @@ fn library_diff(root: &Path) -> (usize, usize) {
         &cpo::pipeline::TextReader,
     )
     .expect("comparing");
+    (snapshots, report)
+}
+
+/// `cpo diff --format html` through the library: the two latest periods
+/// compared, then the HTML report. Returns the report's size and how many
+/// centres changed.
+fn library_diff(root: &Path) -> (usize, usize) {
+    let (mut snapshots, report) = compare(root, None);
     let project = snapshots.get(None).expect("the work tree");
     let html = cpo::pipeline::diff_report(project, &report, false).expect("the HTML report");
     (html.len(), report.summary.centres.changed.len())
 }
 
-/// `git diff --no-index --word-diff` of the two period folders, or `None`
-/// without git.
-fn git_diff(root: &Path, from: &str, to: &str) -> Option<Duration> {
-    let t = Instant::now();
-    let status = Command::new("git")
+/// `git diff --no-index --word-diff` of the two period folders; `false`
+/// without git or when it fails.
+fn git_diff(root: &Path, from: &str, to: &str) -> bool {
+    Command::new("git")
         .args(["diff", "--no-index", "--word-diff"])
         .arg(format!("periods/{from}"))
         .arg(format!("periods/{to}"))
@@ -49,93 +54,66 @@ fn git_diff(root: &Path, from: &str, to: &str) -> Option<Duration> {
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .status()
-        .ok()?;
-    // 1: the folders differ (what we expect); anything else is a failure.
-    (status.code() == Some(1)).then(|| t.elapsed())
+        // 1: the folders differ (what we expect); anything else is a failure.
+        .is_ok_and(|s| s.code() == Some(1))
 }
 
 fn main() {
-    let sizes: Vec<usize> = std::env::var("CPO_BENCH_CENTRES")
-        .ok()
-        .map(|v| v.split(',').filter_map(|n| n.trim().parse().ok()).collect())
-        .unwrap_or_else(|| vec![300, 1000, 2000]);
-    let runs: usize = std::env::var("CPO_BENCH_RUNS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(5)
-        .max(1);
-    let have_git = Command::new("git")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !have_git {
-        println!("git not found: the `git diff --no-index --word-diff` baseline is skipped");
-    }
-    println!(
-        "{:>7}  {:>12}  {:>12}  {:>10}  {:>12}  {:>7}",
-        "centres", "cpo diff", "per centre", "changed", "git diff", "ratio"
-    );
-    for centres in sizes {
-        let dir = tempfile::tempdir().expect("temp dir");
-        cpo::synth::generate(
-            dir.path(),
-            &cpo::synth::Options {
-                centres,
-                periods: vec![(2018, 2021), (2022, 2025)],
-                seed: 5,
-            },
-        )
-        .expect("generating");
-        // One warm-up run of each (file cache), then the measured runs.
+    let runs = common::runs(5);
+    let mut per_size = Vec::new();
+    for centres in common::sizes(&[300, 1000, 2000]) {
+        let dir = common::generate(centres, &[(2018, 2021), (2022, 2025)], 5);
         let (size, changed) = library_diff(dir.path());
-        assert!(size > 1000);
-        let mut ours = Vec::new();
-        for _ in 0..runs {
-            let t = Instant::now();
-            library_diff(dir.path());
-            ours.push(t.elapsed());
+        assert!(size > 1000 && changed > 0);
+        let (ours, git) = if git_diff(dir.path(), "2018-2021", "2022-2025") {
+            let (ours, git) = common::ab(
+                runs,
+                || {
+                    library_diff(dir.path());
+                },
+                || assert!(git_diff(dir.path(), "2018-2021", "2022-2025")),
+            );
+            (ours, Some(git))
+        } else {
+            println!("git not found: the `git diff --no-index --word-diff` baseline is skipped");
+            let ours = (0..runs)
+                .map(|_| {
+                    let t = std::time::Instant::now();
+                    library_diff(dir.path());
+                    t.elapsed()
+                })
+                .collect();
+            (common::median(ours), None)
+        };
+        if let Some(git) = git {
+            common::line(
+                &format!("diff {centres} centres ({changed} changed), HTML report"),
+                ours,
+                "git diff --no-index --word-diff",
+                git,
+                "≤ 4x",
+                ours.as_secs_f64() <= 4.0 * git.as_secs_f64(),
+            );
         }
-        let ours = median(ours);
-        let git = have_git
-            .then(|| {
-                git_diff(dir.path(), "2018-2021", "2022-2025")?;
-                let times: Option<Vec<Duration>> = (0..runs)
-                    .map(|_| git_diff(dir.path(), "2018-2021", "2022-2025"))
-                    .collect();
-                times.map(median)
-            })
-            .flatten();
-        println!(
-            "{centres:>7}  {:>10.1}ms  {:>10.3}ms  {changed:>10}  {:>12}  {:>7}",
-            ours.as_secs_f64() * 1e3,
-            ours.as_secs_f64() * 1e3 / centres as f64,
-            git.map_or("skipped".to_string(), |g| format!(
-                "{:.1}ms",
-                g.as_secs_f64() * 1e3
-            )),
-            git.map_or("–".to_string(), |g| format!(
-                "{:.2}×",
-                ours.as_secs_f64() / g.as_secs_f64()
-            )),
-        );
+        if centres == 300 {
+            common::bound(
+                "diff 300 centres, wall",
+                common::secs(ours),
+                "≤ 0.4 s",
+                ours <= Duration::from_millis(400),
+            );
+        }
+        per_size.push((centres, ours));
     }
+    common::flatness("diff", &per_size);
     sections(runs);
 }
 
 /// One centre whose text has 50 000 sections on each side, a few of them
-/// changed, moved, added and removed.
+/// changed, moved, added and removed, between two revisions.
 fn sections(runs: usize) {
     const SECTIONS: usize = 50_000;
-    let dir = tempfile::tempdir().expect("temp dir");
-    cpo::synth::generate(
-        dir.path(),
-        &cpo::synth::Options {
-            centres: 1,
-            periods: vec![(2022, 2025)],
-            seed: 5,
-        },
-    )
-    .expect("generating");
+    let dir = common::generate(1, &[(2022, 2025)], 5);
     let centres = dir.path().join("periods/2022-2025/centres");
     let md = std::fs::read_dir(&centres)
         .expect("centres")
@@ -172,17 +150,8 @@ fn sections(runs: usize) {
     let mut times = Vec::new();
     let mut changed = 0;
     for _ in 0..runs.min(3) {
-        let t = Instant::now();
-        let mut snapshots = Snapshots::new(dir.path());
-        let (from, to) =
-            resolve_pair(&mut snapshots, Some("@HEAD"), None, None).expect("resolving");
-        let report = cpo::diff::compare(
-            &from,
-            &to,
-            &cpo::diff::Options::default(),
-            &cpo::pipeline::TextReader,
-        )
-        .expect("comparing");
+        let t = std::time::Instant::now();
+        let (_, report) = compare(dir.path(), Some("@HEAD"));
         times.push(t.elapsed());
         changed = report
             .centres
@@ -191,9 +160,14 @@ fn sections(runs: usize) {
             .filter(|s| s.status != cpo::diff::Status::Unchanged)
             .count();
     }
-    println!(
-        "one centre, {SECTIONS} sections on each side (load, resolve, compare): median {:.1}ms; {changed} sections changed",
-        median(times).as_secs_f64() * 1e3
+    let time = common::median(times);
+    common::bound(
+        &format!(
+            "one centre, {SECTIONS} sections on each side, {changed} changed (load, resolve, compare)"
+        ),
+        common::secs(time),
+        "< 2 s",
+        time < Duration::from_secs(2),
     );
 }
 
