@@ -15,9 +15,9 @@ fuzz_target!(|data: &[u8]| {
     let Ok(tree) = node::parse_toml(FileId(0), text) else {
         return;
     };
-    let _ = node::from_node_all::<CentreFile>(&tree);
-    let _ = node::from_node_all::<BaseFile>(&tree);
-    let _ = node::from_node_all::<Config>(&tree);
+    let _ = node::from_node_all::<CentreFile>(tree.clone());
+    let _ = node::from_node_all::<BaseFile>(tree.clone());
+    let _ = node::from_node_all::<Config>(tree.clone());
     let _ = tree.to_json();
     let _ = tree.to_toml();
 });
