@@ -3,7 +3,9 @@
 
 #![no_main]
 
-use cpo::diag::FileId;
+use std::sync::Arc;
+
+use cpo::diag::{FileId, SourceFile};
 use cpo::model::text;
 use libfuzzer_sys::fuzz_target;
 
@@ -13,5 +15,6 @@ fuzz_target!(|data: &[u8]| {
     };
     let source = format!("---\n{yaml}\n---\n## Diagnostic {{#diagnostic}}\n\nTexte.\n");
     let mut diags = Vec::new();
-    let _ = text::parse(FileId(0), &source, true, &mut diags);
+    let file = Arc::new(SourceFile::new(String::new(), source));
+    let _ = text::parse(FileId(0), &file, true, &mut diags);
 });

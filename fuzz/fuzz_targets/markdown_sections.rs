@@ -3,7 +3,9 @@
 
 #![no_main]
 
-use cpo::diag::FileId;
+use std::sync::Arc;
+
+use cpo::diag::{FileId, SourceFile};
 use cpo::model::text;
 use cpo::render::{html, markdown};
 use libfuzzer_sys::fuzz_target;
@@ -13,8 +15,9 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let mut diags = Vec::new();
-    let _ = text::parse(FileId(0), source, false, &mut diags);
-    let parsed = text::parse(FileId(0), source, true, &mut diags);
+    let file = Arc::new(SourceFile::new(String::new(), source.to_string()));
+    let _ = text::parse(FileId(0), &file, false, &mut diags);
+    let parsed = text::parse(FileId(0), &file, true, &mut diags);
     let _ = html::blocks(&markdown::to_blocks(source, 1));
     for section in &parsed.sections {
         let _ = html::blocks(&markdown::to_blocks(&section.body, 2));

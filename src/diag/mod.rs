@@ -11,6 +11,7 @@
 pub mod format;
 
 use std::ops::Range;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -23,20 +24,41 @@ pub use rule::{Family, Rule, Severity};
 pub struct FileId(pub u32);
 
 /// A place in a source file: the file and a byte range of its text.
+///
+/// Offsets are stored as `u32` (text files are at most a few MiB): every
+/// value of a TOML tree carries two locations, and 24 bytes each were a
+/// quarter of a tree's memory.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Loc {
     pub file: FileId,
-    pub span: Range<usize>,
+    start: u32,
+    end: u32,
+}
+
+/// The largest offset a real place has; above it, places are synthetic.
+const LAST_OFFSET: u32 = u32::MAX / 2;
+
+fn offset(at: usize) -> u32 {
+    u32::try_from(at).unwrap_or(LAST_OFFSET).min(LAST_OFFSET)
 }
 
 impl Loc {
     pub fn new(file: FileId, span: Range<usize>) -> Loc {
-        Loc { file, span }
+        Loc {
+            file,
+            start: offset(span.start),
+            end: offset(span.end),
+        }
+    }
+
+    /// The byte range in the file's text.
+    pub fn span(&self) -> Range<usize> {
+        self.start as usize..self.end as usize
     }
 
     /// The start of a file: for findings about a file as a whole.
     pub fn file_start(file: FileId) -> Loc {
-        Loc { file, span: 0..0 }
+        Loc::new(file, 0..0)
     }
 
     /// A place that is in no file: a value cpo filled in for a missing key
@@ -45,12 +67,16 @@ impl Loc {
     /// located there are consequences of the missing key, already
     /// reported, and are dropped.
     pub fn synthetic(file: FileId, n: usize) -> Loc {
-        let at = usize::MAX - n;
-        Loc { file, span: at..at }
+        let at = u32::MAX - u32::try_from(n).unwrap_or(LAST_OFFSET).min(LAST_OFFSET);
+        Loc {
+            file,
+            start: at,
+            end: at,
+        }
     }
 
     pub fn is_synthetic(&self) -> bool {
-        self.span.start > usize::MAX / 2
+        self.start > LAST_OFFSET
     }
 }
 
@@ -132,7 +158,9 @@ impl SourceFile {
 /// with their source line.
 #[derive(Debug, Default)]
 pub struct Sources {
-    files: Vec<SourceFile>,
+    /// Shared: the parts of a Markdown file (`model::text::Slice`) point
+    /// into its text rather than copying it.
+    files: Vec<Arc<SourceFile>>,
     by_path: std::collections::HashMap<String, FileId>,
 }
 
@@ -145,15 +173,15 @@ impl Sources {
     pub fn add_file(&mut self, file: SourceFile) -> FileId {
         let id = FileId(self.files.len() as u32);
         self.by_path.insert(file.path.clone(), id);
-        self.files.push(file);
+        self.files.push(Arc::new(file));
         id
     }
 
     /// A path that does not exist, for findings about missing files.
     pub fn add_missing(&mut self, path: impl Into<String>) -> FileId {
-        let id = self.add(path, "");
-        self.files[id.0 as usize].exists = false;
-        id
+        let mut file = SourceFile::new(path.into(), String::new());
+        file.exists = false;
+        self.add_file(file)
     }
 
     /// How many files were actually read.
@@ -163,6 +191,11 @@ impl Sources {
 
     pub fn get(&self, id: FileId) -> &SourceFile {
         &self.files[id.0 as usize]
+    }
+
+    /// The file itself, to keep parts of its text without copying them.
+    pub fn shared(&self, id: FileId) -> Arc<SourceFile> {
+        Arc::clone(&self.files[id.0 as usize])
     }
 
     pub fn find(&self, path: &str) -> Option<FileId> {
@@ -181,13 +214,13 @@ impl Sources {
         self.files
             .iter()
             .enumerate()
-            .map(|(i, f)| (FileId(i as u32), f))
+            .map(|(i, f)| (FileId(i as u32), &**f))
     }
 
     /// `path:line:col` of a location, for messages and provenance.
     pub fn describe(&self, loc: &Loc) -> String {
         let file = self.get(loc.file);
-        let (line, col) = file.line_col(loc.span.start);
+        let (line, col) = file.line_col(loc.span().start);
         format!("{}:{line}:{col}", file.path)
     }
 }
@@ -285,7 +318,7 @@ impl Report<'_> {
     pub fn located(&self) -> impl Iterator<Item = Located<'_>> {
         self.diagnostics.iter().map(|d| {
             let file = self.sources.get(d.loc.file);
-            let (line, column) = file.line_col(d.loc.span.start);
+            let (line, column) = file.line_col(d.loc.span().start);
             Located {
                 rule: d.rule,
                 severity: d.severity,
@@ -294,7 +327,7 @@ impl Report<'_> {
                 column,
                 message: &d.message,
                 help: d.help.as_deref(),
-                span: d.loc.span.clone(),
+                span: d.loc.span(),
                 file_id: d.loc.file,
             }
         })
@@ -366,14 +399,14 @@ impl Lints {
             let pb = &sources.get(b.loc.file).path;
             (
                 pa,
-                a.loc.span.start,
+                a.loc.span().start,
                 a.rule,
                 &a.message,
                 std::cmp::Reverse(a.severity),
             )
                 .cmp(&(
                     pb,
-                    b.loc.span.start,
+                    b.loc.span().start,
                     b.rule,
                     &b.message,
                     std::cmp::Reverse(b.severity),
@@ -381,7 +414,7 @@ impl Lints {
         });
         out.dedup_by(|a, b| {
             a.rule == b.rule
-                && a.loc.span.start == b.loc.span.start
+                && a.loc.span().start == b.loc.span().start
                 && sources.get(a.loc.file).path == sources.get(b.loc.file).path
                 && a.message == b.message
         });

@@ -312,11 +312,11 @@ fn walk<'a>(node: &'a Node, offset: usize, path: &mut Vec<Seg>) -> Option<Hit<'a
         Value::Table(t) => {
             for e in &t.entries {
                 path.push(Seg::Key(e.key.to_string()));
-                if contains(&e.key_loc.span, offset) && !e.key_loc.is_synthetic() {
+                if contains(&e.key_loc.span(), offset) && !e.key_loc.is_synthetic() {
                     return Some(Hit {
                         path: path.clone(),
                         node: &e.node,
-                        key: Some(e.key_loc.span.clone()),
+                        key: Some(e.key_loc.span()),
                     });
                 }
                 if let Some(hit) = walk(&e.node, offset, path) {
@@ -337,7 +337,7 @@ fn walk<'a>(node: &'a Node, offset: usize, path: &mut Vec<Seg>) -> Option<Hit<'a
             }
             None
         }
-        _ => (contains(&node.loc.span, offset) && !node.loc.is_synthetic()).then(|| Hit {
+        _ => (contains(&node.loc.span(), offset) && !node.loc.is_synthetic()).then(|| Hit {
             path: path.clone(),
             node,
             key: None,

@@ -45,7 +45,7 @@ pub fn related(checked: &Checked<'_>, d: &Diagnostic) -> Vec<Related> {
             .and_then(|p| p.conventions.iter().find(|c| c.id == *id)),
         _ => None,
     };
-    let was = file.text.get(d.loc.span.clone()).unwrap_or_default();
+    let was = file.text.get(d.loc.span()).unwrap_or_default();
     let unquoted = was.trim_matches(['"', '\'']);
     let mut out = Vec::new();
     let mut base_key = |key: &str, what: &str| {

@@ -48,13 +48,13 @@ fn entry(view: &View, array: &str, id: &str) -> Option<Target> {
     let entry = item.as_table()?.entry("id")?;
     let loc = Loc::new(
         entry.key_loc.file,
-        entry.key_loc.span.start..entry.node.loc.span.end,
+        entry.key_loc.span().start..entry.node.loc.span().end,
     );
     located(view, &loc)
 }
 
 fn located(view: &View, loc: &Loc) -> Option<Target> {
-    (!loc.is_synthetic()).then(|| (view.path_of(loc.file).to_string(), loc.span.clone()))
+    (!loc.is_synthetic()).then(|| (view.path_of(loc.file).to_string(), loc.span()))
 }
 
 fn toml(text: &str, offset: usize, view: &View) -> Vec<Target> {
@@ -85,7 +85,10 @@ fn toml(text: &str, offset: usize, view: &View) -> Vec<Target> {
                     let e = item.as_table()?.entry("id")?;
                     located(
                         view,
-                        &Loc::new(e.key_loc.file, e.key_loc.span.start..e.node.loc.span.end),
+                        &Loc::new(
+                            e.key_loc.file,
+                            e.key_loc.span().start..e.node.loc.span().end,
+                        ),
                     )
                 })
         }

@@ -48,7 +48,7 @@ fn toml(
 ) -> Option<(String, Range<usize>)> {
     let tree = crate::model::node::parse_toml(FileId(0), text).ok()?;
     let hit = cursor::hit(&tree, offset)?;
-    let span = hit.key.clone().unwrap_or_else(|| hit.node.loc.span.clone());
+    let span = hit.key.clone().unwrap_or_else(|| hit.node.loc.span());
     let dotted = hit.dotted();
     let at = At::path(schema, &hit.keys());
     let mut out = format!("**`{dotted}`**");

@@ -679,14 +679,14 @@ impl Server {
                         Some(DiagnosticRelatedInformation {
                             location: Location::new(
                                 self.uri_for(root, &other.path)?,
-                                LineIndex::new(&other.text).range(&loc.span),
+                                LineIndex::new(&other.text).range(&loc.span()),
                             ),
                             message,
                         })
                     })
                     .collect();
                 let diagnostic = lsp_types::Diagnostic {
-                    range: index.range(&d.loc.span),
+                    range: index.range(&d.loc.span()),
                     severity: Some(diagnostics::severity(d.severity)),
                     code: Some(NumberOrString::String(d.rule.name().into())),
                     code_description: self
@@ -702,11 +702,7 @@ impl Server {
                 published.push(Published {
                     rule: d.rule,
                     help: d.help.clone(),
-                    was: file
-                        .text
-                        .get(d.loc.span.clone())
-                        .unwrap_or_default()
-                        .to_string(),
+                    was: file.text.get(d.loc.span()).unwrap_or_default().to_string(),
                     diagnostic,
                 });
             }

@@ -56,13 +56,13 @@ fn symbol(
 }
 
 fn markdown(text: &str, index: &LineIndex<'_>, articles: bool) -> Vec<DocumentSymbol> {
-    let parsed = crate::model::text::parse(FileId(0), text, !articles, &mut Vec::new());
+    let parsed = crate::model::text::parse_text(text.to_string(), !articles);
     parsed
         .sections
         .iter()
         .enumerate()
         .map(|(i, s)| {
-            let heading = s.loc.span.clone();
+            let heading = s.loc.span();
             let end = s.body_span.end.max(heading.end);
             let name = if articles {
                 format!("Article {} – {}", i + 1, s.title)
@@ -99,11 +99,11 @@ fn extent(node: &Node) -> Option<Range<usize>> {
     };
     let mut stack = vec![node];
     while let Some(n) = stack.pop() {
-        add(&n.loc.span, n.loc.is_synthetic());
+        add(&n.loc.span(), n.loc.is_synthetic());
         match &n.value {
             Value::Table(t) => {
                 for e in &t.entries {
-                    add(&e.key_loc.span, e.key_loc.is_synthetic());
+                    add(&e.key_loc.span(), e.key_loc.is_synthetic());
                     stack.push(&e.node);
                 }
             }
@@ -120,7 +120,8 @@ fn toml(tree: &Node, index: &LineIndex<'_>) -> Vec<DocumentSymbol> {
     };
     let mut out = Vec::new();
     for e in &table.entries {
-        let Some(whole) = extent(&e.node).map(|s| s.start.min(e.key_loc.span.start)..s.end) else {
+        let Some(whole) = extent(&e.node).map(|s| s.start.min(e.key_loc.span().start)..s.end)
+        else {
             continue;
         };
         if let Some(items) = e.node.as_array()
@@ -132,7 +133,7 @@ fn toml(tree: &Node, index: &LineIndex<'_>) -> Vec<DocumentSymbol> {
                 None,
                 SymbolKind::ARRAY,
                 index.range(&whole),
-                index.range(&e.key_loc.span),
+                index.range(&e.key_loc.span()),
                 children,
             ));
         } else if e.key == "funding"
@@ -154,8 +155,8 @@ fn toml(tree: &Node, index: &LineIndex<'_>) -> Vec<DocumentSymbol> {
                         f.key.to_string(),
                         total.map(|t| format!("{} sur la période", crate::fr::euros(&t))),
                         SymbolKind::NUMBER,
-                        index.range(&(f.key_loc.span.start.min(span.start)..span.end)),
-                        index.range(&f.key_loc.span),
+                        index.range(&(f.key_loc.span().start.min(span.start)..span.end)),
+                        index.range(&f.key_loc.span()),
                         Vec::new(),
                     ))
                 })
@@ -165,7 +166,7 @@ fn toml(tree: &Node, index: &LineIndex<'_>) -> Vec<DocumentSymbol> {
                 None,
                 SymbolKind::OBJECT,
                 index.range(&whole),
-                index.range(&e.key_loc.span),
+                index.range(&e.key_loc.span()),
                 children,
             ));
         }
@@ -192,7 +193,7 @@ fn item(node: &Node, index: &LineIndex<'_>) -> Option<DocumentSymbol> {
         .and_then(label);
     let selection = id
         .or_else(|| node.get("label"))
-        .map_or(span.start..span.start, |n| n.loc.span.clone());
+        .map_or(span.start..span.start, |n| n.loc.span());
     let mut children = Vec::new();
     if let Some(t) = node.as_table() {
         for e in &t.entries {

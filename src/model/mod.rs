@@ -390,12 +390,12 @@ fn parse_markdown(
     file: FileId,
     front_matter: bool,
 ) -> (Document, Vec<Diagnostic>) {
-    let source = &sources.get(file).text;
+    let shared = sources.shared(file);
     let mut diags = Vec::new();
-    if let Some((i, c)) = first_forbidden_control(source) {
+    if let Some((i, c)) = first_forbidden_control(&shared.text) {
         diags.push(control_finding(Loc::new(file, i..i + c.len_utf8()), c));
     }
-    let text = text::parse(file, source, front_matter, &mut diags);
+    let text = text::parse(file, &shared, front_matter, &mut diags);
     (
         Document {
             file,

@@ -1029,9 +1029,9 @@ mod tests {
         let text = "name = \"x\"\n[association]\nsiret = \"123\"\n";
         let root = parse(text);
         let siret = root.path(&["association", "siret"]).unwrap();
-        assert_eq!(&text[siret.loc.span.clone()], "\"123\"");
+        assert_eq!(&text[siret.loc.span()], "\"123\"");
         let key = root.key_loc(&["association", "siret"]).unwrap();
-        assert_eq!(&text[key.span], "siret");
+        assert_eq!(&text[key.span()], "siret");
     }
 
     #[test]
@@ -1040,7 +1040,7 @@ mod tests {
         let root = parse(text);
         let err = from_node::<Assoc>(&root).unwrap_err();
         assert_eq!(err.rule, Rule::UnknownKey);
-        assert_eq!(&text[err.loc.unwrap().span], "sirett");
+        assert_eq!(&text[err.loc.unwrap().span()], "sirett");
         assert_eq!(err.help.as_deref(), Some("did you mean `siret`?"));
     }
 
@@ -1049,7 +1049,7 @@ mod tests {
         let text = "legal_name = 12\nsiret = \"1\"\n";
         let err = from_node::<Assoc>(&parse(text)).unwrap_err();
         assert_eq!(err.rule, Rule::WrongType);
-        assert_eq!(&text[err.loc.unwrap().span], "12");
+        assert_eq!(&text[err.loc.unwrap().span()], "12");
         assert!(err.message.contains("expected a string"), "{}", err.message);
     }
 

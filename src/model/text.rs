@@ -10,14 +10,81 @@
 //! Parsing uses comrak's source positions, so headings inside fenced code
 //! blocks or HTML are not mistaken for sections.
 
-use std::ops::Range;
+use std::fmt;
+use std::ops::{Deref, Range};
+use std::sync::Arc;
 
 use comrak::nodes::NodeValue;
 use comrak::{Arena, Options, parse_document};
 use serde::Deserialize;
 
-use crate::diag::{Diagnostic, FileId, Loc, Rule};
+use crate::diag::{Diagnostic, FileId, Loc, Rule, SourceFile};
 use crate::fr::slug;
+
+/// A part of a text file, read from the file's text rather than copied
+/// out of it (the sections of 2 000 centres were 11 MB of copies). It reads
+/// as a `&str`.
+#[derive(Clone)]
+pub struct Slice {
+    file: Arc<SourceFile>,
+    range: Range<usize>,
+}
+
+impl Slice {
+    /// `range` of `file`'s text, without the white space around it.
+    fn trimmed(file: &Arc<SourceFile>, range: Range<usize>) -> Slice {
+        let part = &file.text[range.clone()];
+        let start = range.start + (part.len() - part.trim_start().len());
+        Slice {
+            file: Arc::clone(file),
+            range: start..start + part.trim().len(),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.file.text[self.range.clone()]
+    }
+}
+
+impl Default for Slice {
+    fn default() -> Slice {
+        Slice {
+            file: Arc::new(SourceFile::new(String::new(), String::new())),
+            range: 0..0,
+        }
+    }
+}
+
+impl Deref for Slice {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl fmt::Debug for Slice {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl fmt::Display for Slice {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq for Slice {
+    fn eq(&self, other: &Slice) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl PartialEq<&str> for Slice {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
 
 /// One H2 section (an article of base.md, a section of a centre's file).
 #[derive(Debug, Clone, PartialEq)]
@@ -28,7 +95,7 @@ pub struct Section {
     /// Whether the id was written as `{#id}` (rather than derived).
     pub explicit_id: bool,
     /// The Markdown between this heading and the next H2, trimmed.
-    pub body: String,
+    pub body: Slice,
     /// The heading line.
     pub loc: Loc,
     /// The body's span in the file, before trimming.
@@ -41,7 +108,7 @@ pub struct Text {
     /// `title` of the YAML front matter, if any.
     pub title: Option<String>,
     /// Markdown before the first H2 (a centre's introduction, base.md's préambule).
-    pub intro: String,
+    pub intro: Slice,
     pub sections: Vec<Section>,
     /// Raw HTML (blocks and inline, not comments) found in the text.
     pub raw_html: Vec<Loc>,
@@ -66,7 +133,13 @@ struct FrontMatter {
 /// Parse a Markdown file: front matter (when `front_matter` is allowed),
 /// introduction, H2 sections. Problems are pushed to `diags`; the result is
 /// always usable.
-pub fn parse(file: FileId, source: &str, front_matter: bool, diags: &mut Vec<Diagnostic>) -> Text {
+pub fn parse(
+    file: FileId,
+    shared: &Arc<SourceFile>,
+    front_matter: bool,
+    diags: &mut Vec<Diagnostic>,
+) -> Text {
+    let source = shared.text.as_str();
     let mut text = Text::default();
     let mut body_start = 0;
     if front_matter && let Some((yaml, yaml_start, end)) = split_front_matter(source) {
@@ -85,7 +158,7 @@ pub fn parse(file: FileId, source: &str, front_matter: bool, diags: &mut Vec<Dia
         .headings
         .first()
         .map_or(body.len(), |h| h.line.start);
-    text.intro = body[..first].trim().to_string();
+    text.intro = Slice::trimmed(shared, body_start..body_start + first);
     for (i, h) in structure.headings.iter().enumerate() {
         let end = structure
             .headings
@@ -97,7 +170,10 @@ pub fn parse(file: FileId, source: &str, front_matter: bool, diags: &mut Vec<Dia
             id: id.clone().unwrap_or_else(|| slug(&title)),
             explicit_id: id.is_some(),
             title,
-            body: body[body_range.clone()].trim().to_string(),
+            body: Slice::trimmed(
+                shared,
+                body_start + body_range.start..body_start + body_range.end,
+            ),
             loc: at(h.line.clone()),
             body_span: body_start + body_range.start..body_start + body_range.end,
         });
@@ -174,7 +250,14 @@ fn read_front_matter(
 /// Cut generated Markdown (base.md rendered for a centre) into its parts;
 /// its problems were reported on the template.
 pub fn parse_generated(source: &str) -> Text {
-    parse(FileId(0), source, false, &mut Vec::new())
+    parse_text(source.to_string(), false)
+}
+
+/// Cut a text that is no file of the repository (generated, or an
+/// editor's buffer) into its parts; its problems are dropped.
+pub fn parse_text(source: String, front_matter: bool) -> Text {
+    let file = Arc::new(SourceFile::new(String::new(), source));
+    parse(FileId(0), &file, front_matter, &mut Vec::new())
 }
 
 /// `---\n...\n---\n` at the very start: (yaml, its offset, offset after the closing line).
@@ -392,6 +475,11 @@ pub fn is_blank(body: &str) -> bool {
 mod tests {
     use super::*;
 
+    fn parse_str(source: &str, diags: &mut Vec<Diagnostic>) -> Text {
+        let file = Arc::new(SourceFile::new(String::new(), source.to_string()));
+        parse(FileId(0), &file, true, diags)
+    }
+
     const CENTRE: &str = "---\ntitle: \"Projet de Beaulieu\"\n---\nIntro.\n\n## Diagnostic du territoire {#diagnostic}\n\nLe quartier.\n\n```\n## not a heading\n```\n\n## Plan d'action\n\n- agir <b>fort</b>\n\n## Partenariats\n\n<!-- à compléter -->\n";
 
     /// The front matter read without the YAML parser reads as the parser
@@ -438,7 +526,7 @@ mod tests {
     #[test]
     fn sections_ids_and_bodies() {
         let mut diags = vec![];
-        let t = parse(FileId(0), CENTRE, true, &mut diags);
+        let t = parse_str(CENTRE, &mut diags);
         assert!(diags.is_empty(), "{diags:?}");
         assert_eq!(t.title.as_deref(), Some("Projet de Beaulieu"));
         assert_eq!(t.intro, "Intro.");
@@ -447,7 +535,7 @@ mod tests {
         assert!(t.sections[0].explicit_id);
         assert_eq!(t.sections[0].title, "Diagnostic du territoire");
         assert!(t.sections[0].body.contains("## not a heading"));
-        assert_eq!(&CENTRE[t.sections[1].loc.span.clone()], "## Plan d'action");
+        assert_eq!(&CENTRE[t.sections[1].loc.span()], "## Plan d'action");
         assert!(is_blank(&t.sections[2].body));
         assert_eq!(t.raw_html.len(), 2, "inline <b> and </b>, not the comment");
     }
@@ -456,14 +544,14 @@ mod tests {
     fn bad_front_matter_is_located() {
         let mut diags = vec![];
         let src = "---\ntitle: [unclosed\n---\n## A\n";
-        let t = parse(FileId(0), src, true, &mut diags);
+        let t = parse_str(src, &mut diags);
         assert_eq!(diags.len(), 1);
         assert_eq!(diags[0].rule, Rule::FrontMatter);
         assert!(!diags[0].message.contains("line 1"), "{}", diags[0].message);
         assert_eq!(t.sections.len(), 1);
 
         let mut diags = vec![];
-        parse(FileId(0), "---\ntitel: x\n---\n", true, &mut diags);
+        parse_str("---\ntitel: x\n---\n", &mut diags);
         assert_eq!(diags.len(), 1);
         assert!(diags[0].message.contains("titel"), "{}", diags[0].message);
     }
@@ -475,7 +563,7 @@ mod tests {
             format!("\u{feff}{CENTRE}"),
             format!("\u{feff}{}", CENTRE.replace('\n', "\r\n")),
         ] {
-            let t = parse(FileId(0), &src, true, &mut diags);
+            let t = parse_str(&src, &mut diags);
             assert!(diags.is_empty(), "{diags:?}");
             assert_eq!(t.title.as_deref(), Some("Projet de Beaulieu"));
             assert_eq!(t.sections[0].id, "diagnostic");
@@ -485,7 +573,7 @@ mod tests {
     #[test]
     fn lone_carriage_returns_end_lines() {
         let mut diags = vec![];
-        let t = parse(FileId(0), &CENTRE.replace('\n', "\r"), true, &mut diags);
+        let t = parse_str(&CENTRE.replace('\n', "\r"), &mut diags);
         assert!(diags.is_empty(), "{diags:?}");
         assert_eq!(t.title.as_deref(), Some("Projet de Beaulieu"));
         let ids: Vec<_> = t.sections.iter().map(|s| s.id.as_str()).collect();

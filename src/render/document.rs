@@ -81,7 +81,7 @@ pub fn common_text(
         .map(|a| RenderedArticle {
             id: a.id.clone(),
             title: a.title.clone(),
-            markdown: a.body.clone(),
+            markdown: a.body.to_string(),
             blocks: splice(to_blocks(&a.body, 0), &centre_blocks),
         })
         .collect();
