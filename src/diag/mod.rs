@@ -38,8 +38,10 @@ pub struct Loc {
 /// The largest offset a real place has; above it, places are synthetic.
 const LAST_OFFSET: u32 = u32::MAX / 2;
 
+/// An offset as stored: real ones fit (files are at most a few MiB); the
+/// span of a synthetic place, given again to [`Loc::new`], stays synthetic.
 fn offset(at: usize) -> u32 {
-    u32::try_from(at).unwrap_or(LAST_OFFSET).min(LAST_OFFSET)
+    u32::try_from(at).unwrap_or(LAST_OFFSET)
 }
 
 impl Loc {
@@ -443,6 +445,24 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A place rebuilt from another's span (go to definition joins a key's
+    /// and its value's) is synthetic when they are; real places keep their
+    /// offsets.
+    #[test]
+    fn places_keep_their_kind_through_their_span() {
+        let file = FileId(3);
+        for n in [0, 1, 7, usize::MAX] {
+            let synthetic = Loc::synthetic(file, n);
+            assert!(synthetic.is_synthetic());
+            assert!(Loc::new(file, synthetic.span()).is_synthetic(), "{n}");
+            assert!(Loc::new(file, synthetic.span().start..usize::MAX).is_synthetic());
+        }
+        let real = Loc::new(file, 12..2 * 1024 * 1024);
+        assert!(!real.is_synthetic());
+        assert_eq!(real.span(), 12..2 * 1024 * 1024);
+        assert_ne!(Loc::synthetic(file, 1), Loc::synthetic(file, 2));
+    }
 
     #[test]
     fn line_col_counts_characters_from_one() {
