@@ -7,9 +7,11 @@ use std::process::ExitCode;
 /// mimalloc: measured against glibc's allocator on this project's
 /// benchmarks, `cpo check` of 2 000 centres takes 0.80× the CPU at the same
 /// peak memory and rendering PDFs 0.91× the CPU (0.76× the wall time).
-/// It may back its memory with transparent huge pages: a check of 2 000
-/// centres then takes 0.89× the wall time (30 000 page faults become 1 000)
-/// for about 20 MB more at its peak (142 MB, budget 150). They were kept
+/// It may back its memory with transparent huge pages (where the kernel
+/// allows them: `always` or `madvise` in
+/// /sys/kernel/mm/transparent_hugepage/enabled): a check of 2 000 centres
+/// then takes 0.89× the wall time (30 000 page faults become 1 000) for
+/// about 17 MB more at its peak (138 to 142 MB, budget 150). They were kept
 /// off while the model was larger (145 MB without them, 165 MB with);
 /// with Markdown sections and locations made smaller (125 MB without)
 /// they fit. The benchmarks use the same allocator.

@@ -281,9 +281,9 @@ mod tests {
     }
 
     /// The built-in template reads a document's own values in the page
-    /// footer from /meta.json, and sets no style from them: every style
-    /// rule at its top level is the same for every convention, which is
-    /// what lets typst share layout across the conventions of a run.
+    /// footer from /meta.json, and sets no style from them (but the draft
+    /// and non-conforming flags): what lets typst share layout across the
+    /// conventions of a run.
     #[test]
     fn the_built_in_template_styles_every_document_alike() {
         let mut code = TEMPLATE.lines().map(|l| l.split("//").next().unwrap_or(""));
