@@ -1034,7 +1034,6 @@ fn budget_annex(data: &Resolved, years: &[Year]) -> Vec<Block> {
 /// `centres/etouvie/statuts.pdf` would meet):
 /// `annexe-centres-etouvie-statuts-3b316bf4.pdf`.
 fn annex_copy_name(file: &str, id: &str) -> String {
-    use sha2::{Digest, Sha256};
     let stem = file.strip_suffix(".pdf").unwrap_or(file);
     if let Some(name) = stem.strip_prefix("annexes/")
         && !name.is_empty()
@@ -1043,8 +1042,7 @@ fn annex_copy_name(file: &str, id: &str) -> String {
         return format!("annexe-{name}.pdf");
     }
     let slug = crate::fr::slug(&stem.replace('/', "-"));
-    let digest = Sha256::digest(file.as_bytes());
-    let hash: String = digest[..4].iter().map(|b| format!("{b:02x}")).collect();
+    let hash = &crate::merge::sha256_hex(file.as_bytes())[..8];
     format!(
         "annexe-{}-{hash}.pdf",
         if slug.is_empty() {
