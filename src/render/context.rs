@@ -340,6 +340,11 @@ fn party(s: &Signatory, payment: &Payment) -> PartyContext {
     }
 }
 
+/// `make()` when `keep` names `field`, else nothing (see [`build_only`]).
+fn kept<T>(keep: &dyn Fn(&str) -> bool, field: &str, make: impl FnOnce() -> Vec<T>) -> Vec<T> {
+    if keep(field) { make() } else { Vec::new() }
+}
+
 /// `annexe(id=…)`'s answers: « l'annexe 5 », by annex id.
 fn annex_refs(annexes: &[AnnexContext]) -> BTreeMap<String, String> {
     annexes
@@ -429,11 +434,7 @@ pub fn build_only(conv: &Convention, project_annex: bool, keep: &dyn Fn(&str) ->
             .position(|s| s.id == id)
             .unwrap_or(usize::MAX)
     };
-    let mut funding_lines: Vec<_> = if keep("funding") {
-        data.funding.iter().collect()
-    } else {
-        Vec::new()
-    };
+    let mut funding_lines: Vec<_> = kept(keep, "funding", || data.funding.iter().collect());
     funding_lines.sort_by_key(|(id, _)| (rank(id), id.as_str()));
     let funder_rows: Vec<FunderFunding> = funding_lines
         .iter()
@@ -565,11 +566,7 @@ pub fn build_only(conv: &Convention, project_annex: bool, keep: &dyn Fn(&str) ->
             count_words: fr::nombre_en_lettres(years.len() as u64),
             years,
         },
-        signatories: if keep("signatories") {
-            parties_ctx
-        } else {
-            Vec::new()
-        },
+        signatories: kept(keep, "signatories", || parties_ctx),
         funders,
         centre: CentreContext {
             id: conv.id.clone(),
@@ -603,7 +600,7 @@ pub fn build_only(conv: &Convention, project_annex: bool, keep: &dyn Fn(&str) ->
             },
             territory: data.territory.clone(),
         },
-        axes: if keep("axes") {
+        axes: kept(keep, "axes", || {
             data.axes
                 .iter()
                 .map(|a| AxisContext {
@@ -616,19 +613,9 @@ pub fn build_only(conv: &Convention, project_annex: bool, keep: &dyn Fn(&str) ->
                         .collect(),
                 })
                 .collect()
-        } else {
-            Vec::new()
-        },
-        objectives: if keep("objectives") {
-            data.objectives.clone()
-        } else {
-            Vec::new()
-        },
-        commitments: if keep("commitments") {
-            data.commitments.clone()
-        } else {
-            Vec::new()
-        },
+        }),
+        objectives: kept(keep, "objectives", || data.objectives.clone()),
+        commitments: kept(keep, "commitments", || data.commitments.clone()),
         funding,
         cost,
         funding_rate,
