@@ -146,27 +146,13 @@ fn compile(
     library: &LazyHash<Library>,
     fonts: &FontStore,
 ) -> Result<Vec<u8>, PdfError> {
-    let data = serde_json::to_vec(doc).map_err(|e| PdfError(e.to_string()))?;
-    let meta = serde_json::to_vec(&doc.meta).map_err(|e| PdfError(e.to_string()))?;
     let date: jiff::civil::Date = doc
         .meta
         .date
         .parse()
         .map_err(|e| PdfError(format!("document date `{}`: {e}", doc.meta.date)))?;
     let today = Datetime::from_ymd(i32::from(date.year()), date.month() as u8, date.day() as u8);
-    let (Some(main), Some(data_id), Some(meta_id)) = (
-        file_id("/main.typ"),
-        file_id("/data.json"),
-        file_id("/meta.json"),
-    ) else {
-        return Err(PdfError("invalid virtual paths".into()));
-    };
-    let mut files = vec![(data_id, Bytes::new(data)), (meta_id, Bytes::new(meta))];
-    for (key, bytes) in &doc.images {
-        let id = file_id(&format!("/annexes/{key}"))
-            .ok_or_else(|| PdfError(format!("invalid annex name `{key}`")))?;
-        files.push((id, Bytes::new(bytes.clone())));
-    }
+    let (main, files) = world_files(doc)?;
     let world = CpoWorld {
         library,
         fonts,
@@ -208,6 +194,32 @@ fn set_info(info: &mut DocumentInfo, meta: &Meta) {
     ];
 }
 
+/// The main file's id and the files a template reads: the document as
+/// `/data.json`, its `meta` part as `/meta.json`, the pages of its PDF
+/// annexes as `/annexes/KEY`.
+fn world_files(doc: &Document) -> Result<(FileId, Vec<(FileId, Bytes)>), PdfError> {
+    let json = |value: Result<Vec<u8>, serde_json::Error>| {
+        value.map(Bytes::new).map_err(|e| PdfError(e.to_string()))
+    };
+    let (Some(main), Some(data_id), Some(meta_id)) = (
+        file_id("/main.typ"),
+        file_id("/data.json"),
+        file_id("/meta.json"),
+    ) else {
+        return Err(PdfError("invalid virtual paths".into()));
+    };
+    let mut files = vec![
+        (data_id, json(serde_json::to_vec(doc))?),
+        (meta_id, json(serde_json::to_vec(&doc.meta))?),
+    ];
+    for (key, bytes) in &doc.images {
+        let id = file_id(&format!("/annexes/{key}"))
+            .ok_or_else(|| PdfError(format!("invalid annex name `{key}`")))?;
+        files.push((id, Bytes::new(bytes.clone())));
+    }
+    Ok((main, files))
+}
+
 fn typst_error(errors: &[typst::diag::SourceDiagnostic]) -> PdfError {
     PdfError(
         errors
@@ -222,22 +234,14 @@ fn typst_error(errors: &[typst::diag::SourceDiagnostic]) -> PdfError {
 /// every kind of block, for `cpo check`: its errors, with their spans in
 /// the template.
 pub fn check_template(template: &str) -> Vec<(String, Option<std::ops::Range<usize>>)> {
-    let doc = super::ir::sample();
-    let (Ok(data), Ok(meta)) = (serde_json::to_vec(&doc), serde_json::to_vec(&doc.meta)) else {
-        return Vec::new();
-    };
-    let (Some(main), Some(data_id), Some(meta_id)) = (
-        file_id("/main.typ"),
-        file_id("/data.json"),
-        file_id("/meta.json"),
-    ) else {
+    let Ok((main, files)) = world_files(&super::ir::sample()) else {
         return Vec::new();
     };
     let world = CpoWorld {
         library: library(),
         fonts: fonts(),
         main: Source::new(main, template.to_string()),
-        files: vec![(data_id, Bytes::new(data)), (meta_id, Bytes::new(meta))],
+        files,
         today: Datetime::from_ymd(2024, 1, 1),
     };
     let compiled = typst::compile::<PagedDocument>(&world);
