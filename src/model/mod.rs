@@ -364,15 +364,36 @@ pub fn is_forbidden_control(c: char) -> bool {
 
 /// The first forbidden control character of a text and its byte offset.
 /// Scans bytes, not characters (every centre's text is scanned): in UTF-8
-/// the C0 controls and DEL are single bytes, C1 controls start with 0xC2
-/// and U+2028/U+2029 with 0xE2, bytes that never continue a character.
+/// the C0 controls and DEL are single bytes, C1 controls are 0xC2 then
+/// 0x80–0x9F, and U+2028/U+2029 are 0xE2 0x80 0xA8/0xA9. French text is
+/// full of other characters that start with those bytes (no-break space,
+/// « », ’), so the bytes that follow decide, without decoding.
 pub fn first_forbidden_control(text: &str) -> Option<(usize, char)> {
-    text.bytes()
-        .enumerate()
-        // Tab, line feed and carriage return are allowed: not candidates.
-        .filter(|&(_, b)| matches!(b, 0x00..=0x08 | 0x0B | 0x0C | 0x0E..=0x1F | 0x7F | 0xC2 | 0xE2))
-        .filter_map(|(i, _)| Some((i, text[i..].chars().next()?)))
-        .find(|&(_, c)| is_forbidden_control(c))
+    // Bytes that may start a forbidden character.
+    let candidate = |b: u8| b < 0x20 || b == 0x7F || b == 0xC2 || b == 0xE2;
+    let bytes = text.as_bytes();
+    // Sixteen bytes at a time: a test of each byte of a block, without
+    // stopping early, is what the compiler turns into vector instructions.
+    for (k, block) in bytes.chunks(16).enumerate() {
+        if !block.iter().fold(false, |any, &b| any | candidate(b)) {
+            continue;
+        }
+        for (j, &b) in block.iter().enumerate() {
+            let i = 16 * k + j;
+            let next = |n: usize| bytes.get(i + n).copied();
+            let forbidden = candidate(b)
+                && match b {
+                    b'\t' | b'\n' | b'\r' => false,
+                    0xC2 => matches!(next(1), Some(0x80..=0x9F)),
+                    0xE2 => next(1) == Some(0x80) && matches!(next(2), Some(0xA8 | 0xA9)),
+                    _ => true,
+                };
+            if forbidden {
+                return Some((i, text[i..].chars().next()?));
+            }
+        }
+    }
+    None
 }
 
 fn control_finding(loc: Loc, c: char) -> Diagnostic {
@@ -840,6 +861,13 @@ mod tests {
             assert_eq!(first_forbidden_control(text), want, "{text:?}");
             let slow = text.char_indices().find(|(_, c)| is_forbidden_control(*c));
             assert_eq!(slow, want, "{text:?}");
+        }
+        // Every character of the first planes, alone and between others.
+        for c in (0..0x3000u32).filter_map(char::from_u32) {
+            for text in [format!("{c}"), format!("«\u{a0}{c}’")] {
+                let slow = text.char_indices().find(|(_, c)| is_forbidden_control(*c));
+                assert_eq!(first_forbidden_control(&text), slow, "{text:?}");
+            }
         }
     }
 

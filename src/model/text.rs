@@ -358,10 +358,8 @@ fn scan(text: &str) -> Structure {
     let bytes = text.as_bytes();
     let mut line_starts = vec![0];
     line_starts.extend(
-        (0..bytes.len())
-            .filter(|&i| {
-                bytes[i] == b'\n' || (bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n'))
-            })
+        memchr::memchr2_iter(b'\n', b'\r', bytes)
+            .filter(|&i| bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n'))
             .map(|i| i + 1),
     );
     let offset = |line: usize, col: usize| -> usize {
