@@ -86,6 +86,15 @@ pub trait RuleSource: Sync {
     fn period(&self, _cx: &PeriodCx<'_>, _out: &mut Vec<Diagnostic>) {}
     /// Once per resolved convention.
     fn convention(&self, _cx: &PeriodCx<'_>, _conv: &Convention, _out: &mut Vec<Diagnostic>) {}
+    /// Once per resolved convention, for a rule whose work runs on another
+    /// thread (base.md renders on a template worker): the work is started
+    /// here, and what it found is collected by the returned [`Later`] once
+    /// the other centres of the same batch are checked, so that the other
+    /// thread takes a batch's work in one go instead of waking up, and
+    /// waking this thread, for each centre.
+    fn convention_later<'s>(&'s self, _cx: &PeriodCx<'_>, _conv: &Convention) -> Option<Later<'s>> {
+        None
+    }
     /// Once per period, with all its resolved conventions (with
     /// [`Options::findings_only`], those this source [`needs`](Self::needs)).
     fn conventions(&self, _cx: &PeriodCx<'_>, _convs: &[Convention], _out: &mut Vec<Diagnostic>) {}
@@ -94,6 +103,14 @@ pub trait RuleSource: Sync {
         false
     }
 }
+
+/// The end of a rule's work on a convention ([`RuleSource::convention_later`]):
+/// waits for it and pushes its findings.
+pub type Later<'s> = Box<dyn FnOnce(&mut Vec<Diagnostic>) + 's>;
+
+/// How many centres one thread checks before collecting their
+/// [`Later`] findings.
+const BATCH: usize = 16;
 
 /// Check a snapshot: every finding (severities from `[lints]` and
 /// `--deny warnings`), and the conventions resolved on the way.
@@ -166,14 +183,30 @@ fn check_period(
         Vec<Diagnostic>,
     );
     let results: Vec<Checked> = selected
-        .par_iter()
-        .map(|centre| {
-            let mut out = Vec::new();
-            let conv = check_centre(&cx, centre, sources, &mut out);
-            let siret = conv.as_ref().map(identity::CentreSiret::of);
-            let conv =
-                conv.filter(|c| !options.findings_only || sources.iter().any(|s| s.needs(&cx, c)));
-            (conv, siret, out)
+        .par_chunks(BATCH)
+        .flat_map_iter(|batch| {
+            let mut checked: Vec<Checked> = Vec::with_capacity(batch.len());
+            let mut later = Vec::new();
+            for centre in batch {
+                let mut out = Vec::new();
+                let conv = check_centre(&cx, centre, sources, &mut out);
+                if let Some(conv) = &conv {
+                    later.extend(
+                        sources
+                            .iter()
+                            .filter_map(|s| s.convention_later(&cx, conv))
+                            .map(|l| (checked.len(), l)),
+                    );
+                }
+                let siret = conv.as_ref().map(identity::CentreSiret::of);
+                let conv = conv
+                    .filter(|c| !options.findings_only || sources.iter().any(|s| s.needs(&cx, c)));
+                checked.push((conv, siret, out));
+            }
+            for (i, finish) in later {
+                finish(&mut checked[i].2);
+            }
+            checked
         })
         .collect();
     let mut conventions = Vec::new();

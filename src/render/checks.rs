@@ -14,7 +14,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
 use super::template::BaseTemplate;
-use crate::check::{Options, PeriodCx, RuleSource};
+use crate::check::{Later, Options, PeriodCx, RuleSource};
 use crate::diag::{Diagnostic, Loc, Rule};
 use crate::merge::Convention;
 use crate::model::Snapshot;
@@ -75,32 +75,35 @@ impl RuleSource for TemplateChecks {
         }
     }
 
-    fn convention(&self, cx: &PeriodCx<'_>, conv: &Convention, out: &mut Vec<Diagnostic>) {
+    fn convention_later<'s>(&'s self, cx: &PeriodCx<'_>, conv: &Convention) -> Option<Later<'s>> {
         let template = match self.compiled.lock() {
             Ok(c) => c.get(&cx.period.label).cloned(),
             Err(_) => None,
         };
-        let Some(template) = template else {
-            return; // the syntax error is reported once by `period`
-        };
-        if let Err(e) = super::document::check_common_text(&template, conv) {
+        // Without it, the syntax error is reported once by `period`.
+        let template = template?;
+        let started = super::document::start_common_text_check(&template, conv);
+        let file = cx
+            .period
+            .base_text
+            .as_ref()
+            .map_or(conv.shared.base_file, |d| d.file);
+        let centre = conv.id.clone();
+        Some(Box::new(move |out: &mut Vec<Diagnostic>| {
+            let Err(e) = started.finish(&template) else {
+                return;
+            };
             let first = self
                 .reported
                 .lock()
                 .map(|mut r| r.insert((e.message.clone(), e.span.clone())))
                 .unwrap_or(true);
-            if !first {
-                return;
+            if first {
+                let mut d = e.into_diagnostic(file);
+                d.message = format!("{} (rendering for centre `{centre}`)", d.message);
+                out.push(d);
             }
-            let file = cx
-                .period
-                .base_text
-                .as_ref()
-                .map_or(conv.shared.base_file, |d| d.file);
-            let mut d = e.into_diagnostic(file);
-            d.message = format!("{} (rendering for centre `{}`)", d.message, conv.id);
-            out.push(d);
-        }
+        }))
     }
 }
 

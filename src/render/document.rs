@@ -103,6 +103,12 @@ struct Rendered {
 /// Whether base.md renders for a convention: what [`common_text`] does up
 /// to the blocks, which the `template` rule does not need.
 pub fn check_common_text(template: &BaseTemplate, conv: &Convention) -> Result<(), TemplateError> {
+    start_common_text_check(template, conv).finish(template)
+}
+
+/// [`check_common_text`] started: its rendering of base.md, when it takes
+/// one, is left running on the template worker.
+pub fn start_common_text_check(template: &BaseTemplate, conv: &Convention) -> CommonTextCheck {
     let keep = |field: &str| template.reads(field);
     if !["articles", "annexes", "annex_refs"]
         .iter()
@@ -112,9 +118,25 @@ pub fn check_common_text(template: &BaseTemplate, conv: &Convention) -> Result<(
         // one rendering `render_base` would do, and nothing of what it
         // looks at afterwards matters (the annex flag changes nothing).
         let context = context::build_only(conv, false, &keep);
-        return template.render(&context).map(|_| ());
+        return CommonTextCheck::Rendering(template.start(&context));
     }
-    render_base(template, conv, &keep).map(|_| ())
+    CommonTextCheck::Done(render_base(template, conv, &keep).map(|_| ()))
+}
+
+/// A check of base.md for one convention ([`start_common_text_check`]).
+pub enum CommonTextCheck {
+    Done(Result<(), TemplateError>),
+    Rendering(Result<super::template::Started, TemplateError>),
+}
+
+impl CommonTextCheck {
+    /// Whether base.md rendered, once it has.
+    pub fn finish(self, template: &BaseTemplate) -> Result<(), TemplateError> {
+        match self {
+            CommonTextCheck::Done(result) => result,
+            CommonTextCheck::Rendering(started) => template.finish(started).map(|_| ()),
+        }
+    }
 }
 
 /// Render base.md for a convention, a second time when the first shows

@@ -404,7 +404,7 @@ pub enum Stopped {
 }
 
 /// Tera templates rendered within an output budget and [`MAX_TIME`], on a
-/// template worker thread ([`with_deadline`]). Tera cannot be interrupted: a
+/// template worker thread ([`submit`]). Tera cannot be interrupted: a
 /// rendering still running after the time budget is abandoned, and from
 /// then on these templates render nothing more, since every later
 /// rendering would run as long again (a looping base.md would cost its
@@ -437,27 +437,73 @@ impl BoundedTera {
     }
 
     pub fn render(&self, name: &str, ctx: tera::Context) -> Result<String, Stopped> {
+        self.start(name, ctx).finish()
+    }
+
+    /// Hand a rendering to this thread's template worker; [`Started::finish`]
+    /// waits for it. Renderings started one after the other run one after
+    /// the other, and a thread that starts several before waiting for the
+    /// first spares the worker a wake-up for each.
+    pub fn start(&self, name: &str, ctx: tera::Context) -> Started {
+        let out_of_time = Arc::clone(&self.out_of_time);
         if self.out_of_time.load(Ordering::Relaxed) {
-            return Err(Stopped::TooLong);
+            return Started {
+                job: Err(Stopped::TooLong),
+                out_of_time,
+            };
         }
         let tera = Arc::clone(&self.tera);
         let name = name.to_string();
         let max_output = self.max_output;
-        let result = with_deadline(MAX_TIME, move || {
+        let overran = Arc::clone(&self.out_of_time);
+        let job = submit(move || {
+            // Sent after another rendering of these templates overran:
+            // this one would run as long.
+            if overran.load(Ordering::Relaxed) {
+                return None;
+            }
             let mut out = Bounded {
                 bytes: Vec::new(),
                 started: Instant::now(),
                 max_output,
             };
-            tera.render_to(&name, &ctx, &mut out).map(|_| out.bytes)
+            Some(tera.render_to(&name, &ctx, &mut out).map(|_| out.bytes))
         });
+        Started {
+            job: Ok(job),
+            out_of_time,
+        }
+    }
+}
+
+/// A rendering handed to a template worker ([`BoundedTera::start`]).
+pub struct Started {
+    /// `None`: not rendered, these templates having overrun.
+    job: Result<Pending<Option<TeraResult<Vec<u8>>>>, Stopped>,
+    /// The templates' flag: set when one of their renderings overran.
+    out_of_time: Arc<AtomicBool>,
+}
+
+impl Started {
+    /// Wait for the rendering (and for those started before it on this
+    /// thread), each given [`MAX_TIME`] ([`Pending::wait`]). Once a
+    /// rendering of the same templates has overrun, one not finished yet
+    /// is not waited for.
+    pub fn finish(self) -> Result<String, Stopped> {
+        let job = self.job?;
+        let result = if self.out_of_time.load(Ordering::Relaxed) {
+            job.ready().ok_or(Deadline::Passed)
+        } else {
+            job.wait(MAX_TIME)
+        };
         let stopped = match result {
-            Ok(Ok(bytes)) => {
+            Ok(None) => Stopped::TooLong,
+            Ok(Some(Ok(bytes))) => {
                 return String::from_utf8(bytes).map_err(|_| {
                     Stopped::Other("the template produced text that is not UTF-8".into())
                 });
             }
-            Ok(Err(e)) => bounded_cause(&e).unwrap_or(Stopped::Tera(e)),
+            Ok(Some(Err(e))) => bounded_cause(&e).unwrap_or(Stopped::Tera(e)),
             Err(Deadline::Passed) => Stopped::TooLong,
             Err(Deadline::Failed(why)) => Stopped::Other(why),
         };
@@ -505,17 +551,27 @@ impl BaseTemplate {
     /// Markdown, within [`MAX_OUTPUT`] bytes and [`MAX_TIME`] (see
     /// [`BoundedTera`]).
     pub fn render(&self, context: &super::context::Context) -> Result<String, TemplateError> {
+        self.finish(self.start(context))
+    }
+
+    /// [`render`](Self::render) handed to the template worker, to be
+    /// waited for by [`finish`](Self::finish) (see [`BoundedTera::start`]).
+    pub fn start(&self, context: &super::context::Context) -> Result<Started, TemplateError> {
         let ctx = context
             .to_tera(&|name| self.reads(name))
             .map_err(|e| TemplateError::new(format!("the template context: {e}")))?;
-        self.tera
-            .render(BASE_TEMPLATE, ctx)
-            .map_err(|stopped| match stopped {
-                Stopped::Tera(e) => self.first_error(&e),
-                Stopped::TooLarge => TemplateError::new(TOO_LARGE),
-                Stopped::TooLong => TemplateError::new(TOO_LONG),
-                Stopped::Other(m) => TemplateError::new(format!("base.md: {m}")),
-            })
+        Ok(self.tera.start(BASE_TEMPLATE, ctx))
+    }
+
+    /// The Markdown of a rendering [`start`](Self::start)ed, or its error
+    /// located in base.md.
+    pub fn finish(&self, started: Result<Started, TemplateError>) -> Result<String, TemplateError> {
+        started?.finish().map_err(|stopped| match stopped {
+            Stopped::Tera(e) => self.first_error(&e),
+            Stopped::TooLarge => TemplateError::new(TOO_LARGE),
+            Stopped::TooLong => TemplateError::new(TOO_LONG),
+            Stopped::Other(m) => TemplateError::new(format!("base.md: {m}")),
+        })
     }
 
     fn first_error(&self, e: &tera::Error) -> TemplateError {
@@ -589,10 +645,11 @@ fn after_word<'a>(source: &'a str, word: &'a str) -> impl Iterator<Item = &'a st
     })
 }
 
-/// Why [`with_deadline`] has no result.
+/// Why a job handed to a template worker has no result.
 #[derive(Debug)]
 pub enum Deadline {
-    /// The job was still running when the time was up; it is abandoned.
+    /// The job was still running when the time was up, or queued behind
+    /// one that was; it is abandoned.
     Passed,
     /// The job could not run, or panicked.
     Failed(String),
@@ -601,70 +658,205 @@ pub enum Deadline {
 /// A job for a template worker.
 type Task = Box<dyn FnOnce() + Send + 'static>;
 
-thread_local! {
-    /// This thread's template worker: a thread that runs template jobs one
-    /// after the other, so that a job can be abandoned when it overruns
-    /// (Tera cannot be interrupted) without spawning a thread per
-    /// rendering — which cost four times the rendering itself.
-    static WORKER: std::cell::RefCell<Option<std::sync::mpsc::Sender<Task>>> =
-        const { std::cell::RefCell::new(None) };
+/// A thread's template jobs. They run on its template worker: a thread
+/// that runs them one after the other, so that a job can be abandoned when
+/// it overruns (Tera cannot be interrupted) without spawning a thread per
+/// rendering, which cost four times the rendering itself. Jobs are sent
+/// to the worker when one is waited for, all those handed over until then
+/// at once, and the wait lasts until the worker has run them all: the
+/// worker takes a batch one job after the other, and neither thread wakes
+/// the other for each job.
+#[derive(Default)]
+struct Jobs {
+    worker: Option<Worker>,
+    /// Jobs handed over and not sent yet, numbered from `sent + 1`.
+    queued: Vec<Task>,
+    /// The number of the last job sent.
+    sent: u64,
+    /// The number of the last job sent to a worker that was abandoned:
+    /// the jobs up to it that had not run then never will.
+    abandoned: u64,
 }
 
-fn spawn_worker() -> Result<std::sync::mpsc::Sender<Task>, Deadline> {
-    let (send, receive) = std::sync::mpsc::channel::<Task>();
+thread_local! {
+    static JOBS: std::cell::RefCell<Jobs> = std::cell::RefCell::new(Jobs::default());
+}
+
+struct Worker {
+    jobs: std::sync::mpsc::Sender<Vec<Task>>,
+    progress: Arc<Progress>,
+}
+
+/// How far a worker has gone, for the thread waiting for it.
+#[derive(Default)]
+struct Progress {
+    state: std::sync::Mutex<ProgressState>,
+    changed: std::sync::Condvar,
+}
+
+#[derive(Default)]
+struct ProgressState {
+    /// The number of the last job run.
+    done: u64,
+    /// The job the waiting thread waits for, if one waits.
+    awaited: Option<u64>,
+}
+
+impl Jobs {
+    /// Send the queued jobs to the worker (a new one when there is none,
+    /// or when it is gone).
+    fn flush(&mut self) -> Result<(), Deadline> {
+        if self.queued.is_empty() {
+            return Ok(());
+        }
+        // One message for them all: sent one by one, each would wake the
+        // worker, which would then run it before the next was sent.
+        let batch = std::mem::take(&mut self.queued);
+        let count = batch.len() as u64;
+        let worker = match self.worker.take() {
+            Some(w) => w,
+            None => spawn_worker(self.sent)?,
+        };
+        let worker = match worker.jobs.send(batch) {
+            Ok(()) => worker,
+            Err(std::sync::mpsc::SendError(batch)) => {
+                let worker = spawn_worker(self.sent)?;
+                worker
+                    .jobs
+                    .send(batch)
+                    .map_err(|_| Deadline::Failed("the template worker stopped".into()))?;
+                worker
+            }
+        };
+        self.worker = Some(worker);
+        self.sent += count;
+        Ok(())
+    }
+}
+
+/// A worker whose first job will be number `sent + 1`.
+fn spawn_worker(sent: u64) -> Result<Worker, Deadline> {
+    let (send, receive) = std::sync::mpsc::channel::<Vec<Task>>();
+    let progress = Arc::new(Progress::default());
+    progress.lock().done = sent;
+    let shared = Arc::clone(&progress);
     std::thread::Builder::new()
         .name("cpo-template".into())
         .stack_size(16 << 20)
         .spawn(move || {
-            for task in receive {
-                // A panicking job drops its result sender: the caller sees
-                // it, and the worker lives on.
-                let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(task));
+            for batch in receive {
+                for task in batch {
+                    // A panicking job drops its result sender: the caller
+                    // sees it, and the worker lives on.
+                    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(task));
+                    let mut state = shared.lock();
+                    state.done += 1;
+                    if state.awaited.is_some_and(|n| state.done >= n) {
+                        shared.changed.notify_one();
+                    }
+                }
             }
         })
         .map_err(|e| Deadline::Failed(format!("cannot start a template worker: {e}")))?;
-    Ok(send)
+    Ok(Worker {
+        jobs: send,
+        progress,
+    })
 }
 
-/// Run `job` on this thread's template worker and wait for it at most
-/// `limit`. A job still running then is abandoned with its worker (the next
-/// job gets a new one).
-pub fn with_deadline<T: Send + 'static>(
-    limit: Duration,
-    job: impl FnOnce() -> T + Send + 'static,
-) -> Result<T, Deadline> {
+impl Progress {
+    fn lock(&self) -> std::sync::MutexGuard<'_, ProgressState> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Wait until job `last` has run; `false` when no job finished for
+    /// `limit`: the one running then has run at least that long.
+    fn wait(&self, last: u64, limit: Duration) -> bool {
+        let mut state = self.lock();
+        let mut seen = state.done;
+        while state.done < last {
+            state.awaited = Some(last);
+            let (next, timeout) = self
+                .changed
+                .wait_timeout(state, limit)
+                .unwrap_or_else(|e| e.into_inner());
+            state = next;
+            if timeout.timed_out() && state.done < last {
+                if state.done == seen {
+                    state.awaited = None;
+                    return false;
+                }
+                seen = state.done;
+            }
+        }
+        state.awaited = None;
+        true
+    }
+}
+
+/// A job handed to this thread's template worker ([`submit`]), not waited
+/// for yet. Waited for on the thread that handed it over (it is not
+/// `Send`).
+pub struct Pending<T> {
+    result: std::sync::mpsc::Receiver<T>,
+    number: u64,
+    _this_thread: std::marker::PhantomData<*const ()>,
+}
+
+/// Hand `job` to this thread's template worker.
+pub fn submit<T: Send + 'static>(job: impl FnOnce() -> T + Send + 'static) -> Pending<T> {
     let (send, receive) = std::sync::mpsc::channel();
-    let mut task: Task = Box::new(move || {
-        let _ = send.send(job());
+    let number = JOBS.with_borrow_mut(|jobs| {
+        jobs.queued.push(Box::new(move || {
+            let _ = send.send(job());
+        }));
+        jobs.sent + jobs.queued.len() as u64
     });
-    WORKER.with(|cell| {
-        let mut slot = cell.borrow_mut();
-        let mut worker = match slot.take() {
-            Some(w) => w,
-            None => spawn_worker()?,
+    Pending {
+        result: receive,
+        number,
+        _this_thread: std::marker::PhantomData,
+    }
+}
+
+impl<T> Pending<T> {
+    /// Wait for the job, and for every job handed over before this wait;
+    /// a job that runs for `limit` is abandoned with its worker, and so are
+    /// the jobs queued behind it. Each job gets at least `limit`; one that
+    /// overruns is found within twice that.
+    pub fn wait(self, limit: Duration) -> Result<T, Deadline> {
+        let (abandoned, sent, progress) = JOBS.with_borrow_mut(|jobs| {
+            jobs.flush().map(|()| {
+                let progress = jobs.worker.as_ref().map(|w| Arc::clone(&w.progress));
+                (jobs.abandoned, jobs.sent, progress)
+            })
+        })?;
+        if self.number <= abandoned {
+            return self.ready().ok_or(Deadline::Passed);
+        }
+        let ran = match progress {
+            Some(progress) => progress.wait(sent, limit),
+            None => true,
         };
-        // A worker that is gone is replaced once.
-        if let Err(std::sync::mpsc::SendError(back)) = worker.send(task) {
-            task = back;
-            worker = spawn_worker()?;
-            worker
-                .send(task)
-                .map_err(|_| Deadline::Failed("the template worker stopped".into()))?;
-        }
-        match receive.recv_timeout(limit) {
-            Ok(value) => {
-                *slot = Some(worker);
-                Ok(value)
+        match self.result.try_recv() {
+            Ok(value) => Ok(value),
+            Err(std::sync::mpsc::TryRecvError::Empty) if !ran => {
+                JOBS.with_borrow_mut(|jobs| {
+                    jobs.worker = None;
+                    jobs.abandoned = jobs.sent;
+                });
+                Err(Deadline::Passed)
             }
-            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => Err(Deadline::Passed),
-            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
-                *slot = Some(worker);
-                Err(Deadline::Failed(
-                    "the template panicked (a bug of cpo)".into(),
-                ))
-            }
+            Err(_) => Err(Deadline::Failed(
+                "the template panicked (a bug of cpo)".into(),
+            )),
         }
-    })
+    }
+
+    /// The job's result if it has run, without waiting.
+    pub fn ready(self) -> Option<T> {
+        self.result.try_recv().ok()
+    }
 }
 
 /// The output of one rendering, refusing to grow past its budget or to go
@@ -720,6 +912,43 @@ fn bounded_cause(e: &tera::Error) -> Option<Stopped> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Jobs handed over together run one after the other; the one that
+    /// overruns is abandoned with those queued behind it, and the next job
+    /// goes to a new worker.
+    #[test]
+    fn an_overrunning_job_is_abandoned_with_those_behind_it() {
+        let limit = Duration::from_millis(200);
+        let jobs: Vec<Pending<u32>> = (0..4)
+            .map(|i| {
+                submit(move || {
+                    if i == 1 {
+                        std::thread::sleep(Duration::from_secs(3));
+                    }
+                    i
+                })
+            })
+            .collect();
+        let results: Vec<Option<u32>> = jobs.into_iter().map(|p| p.wait(limit).ok()).collect();
+        assert_eq!(results, [Some(0), None, None, None]);
+        assert_eq!(submit(|| 7).wait(limit).ok(), Some(7));
+    }
+
+    /// The time limit is each job's, not the batch's.
+    #[test]
+    fn each_job_of_a_batch_has_its_own_time() {
+        let limit = Duration::from_millis(400);
+        let jobs: Vec<Pending<u32>> = (0..5)
+            .map(|i| {
+                submit(move || {
+                    std::thread::sleep(Duration::from_millis(100));
+                    i
+                })
+            })
+            .collect();
+        let results: Vec<Option<u32>> = jobs.into_iter().map(|p| p.wait(limit).ok()).collect();
+        assert_eq!(results, [Some(0), Some(1), Some(2), Some(3), Some(4)]);
+    }
 
     /// base.md gets only the variables it names (and the tables cpo's
     /// functions read); one that dumps the whole context gets it all.
