@@ -12,6 +12,7 @@ pub mod budget;
 pub mod centre;
 pub mod config;
 pub mod node;
+mod node_builder;
 pub mod parties;
 pub mod text;
 pub mod types;

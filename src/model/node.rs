@@ -200,6 +200,16 @@ impl Node {
 /// Parse a TOML document into a node tree. Syntax errors are all reported
 /// (the parser recovers), each with its span, under rule `toml-syntax`.
 pub fn parse_toml(file: FileId, text: &str) -> Result<Node, Vec<Diagnostic>> {
+    match super::node_builder::build(file, text) {
+        Some(node) => Ok(node),
+        None => parse_toml_with_detable(file, text),
+    }
+}
+
+/// [`parse_toml`] through toml's `DeTable`: every file the one-pass
+/// builder leaves, and every syntax error. Public for the differential
+/// fuzz target (`fuzz/fuzz_targets/toml_node.rs`).
+pub fn parse_toml_with_detable(file: FileId, text: &str) -> Result<Node, Vec<Diagnostic>> {
     let (doc, errors) = DeTable::parse_recoverable(text);
     if !errors.is_empty() {
         // The parser recovers and goes on, so one mistake can raise a

@@ -261,6 +261,27 @@ fn a_generated_repository_is_valid() {
         (2_000..10_000).contains(&size),
         "centre TOML of realistic size: {size}"
     );
+    // cpo reads most TOML files in one pass: what it reads of these is what
+    // toml's own reading gives (the unit tests hold it to that on the
+    // examples and test files, and say how many it takes).
+    let mut files = 0;
+    for entry in walkdir::WalkDir::new(repo.path())
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        if entry.path().extension().is_some_and(|e| e == "toml") {
+            let text = std::fs::read_to_string(entry.path()).unwrap();
+            let file = cpo::diag::FileId(0);
+            assert_eq!(
+                cpo::model::node::parse_toml(file, &text).ok(),
+                cpo::model::node::parse_toml_with_detable(file, &text).ok(),
+                "{}",
+                entry.path().display()
+            );
+            files += 1;
+        }
+    }
+    assert!(files > 60, "{files} TOML files");
 }
 
 #[test]
