@@ -46,9 +46,7 @@ impl TemplateChecks {
 
 impl RuleSource for TemplateChecks {
     fn snapshot(&self, snapshot: &Snapshot, out: &mut Vec<Diagnostic>) {
-        if let Err(errors) = super::theme::Theme::load(snapshot) {
-            out.extend(errors);
-        }
+        out.extend(super::theme::Theme::findings(snapshot));
         #[cfg(feature = "pdf")]
         if let Some((file, text)) = snapshot.template(super::theme::CONVENTION_TYP) {
             for (message, span) in super::pdf::check_template(text) {
