@@ -281,6 +281,12 @@ impl Builder<'_, '_> {
 
     fn scalar(&mut self, event: Event) -> Option<Node> {
         let raw = self.source.get(event)?;
+        if let Some(value) = plain_scalar(raw.as_str()) {
+            return Some(Node {
+                value,
+                loc: Loc::new(self.file, range(event.span())),
+            });
+        }
         let mut decoded = std::borrow::Cow::Borrowed("");
         let value = match raw.decode_scalar(&mut decoded, &mut self.error) {
             ScalarKind::String => Value::String(CompactString::from(decoded.as_ref())),
@@ -345,6 +351,37 @@ impl Builder<'_, '_> {
                 _ => return None,
             }
         }
+    }
+}
+
+/// The scalars most files are made of, read without the decoder (which
+/// tries each kind in turn): a decimal integer of digits alone, and a
+/// one-line string without escapes. `None` for anything else, decoded.
+fn plain_scalar(raw: &str) -> Option<Value> {
+    let bytes = raw.as_bytes();
+    match bytes.first()? {
+        b'0'..=b'9' => {
+            let digits = bytes.len() <= 18 && bytes.iter().all(u8::is_ascii_digit);
+            // A leading zero is refused by TOML (`07`): left to the decoder.
+            (digits && (bytes.len() == 1 || bytes[0] != b'0'))
+                .then(|| raw.parse().ok().map(Value::Integer))
+                .flatten()
+        }
+        quote @ (b'"' | b'\'') => {
+            let inner = raw
+                .strip_prefix(*quote as char)?
+                .strip_suffix(*quote as char)?;
+            // Tab is the one control character strings may hold; `\`
+            // starts an escape in "…"; a third quote makes a multi-line
+            // string.
+            let plain = bytes.len() >= 2
+                && !inner.starts_with(*quote as char)
+                && inner.bytes().all(|b| {
+                    (b >= 0x20 || b == b'\t') && b != 0x7F && (b != b'\\' || *quote == b'\'')
+                });
+            plain.then(|| Value::String(CompactString::from(inner)))
+        }
+        _ => None,
     }
 }
 
@@ -504,6 +541,8 @@ mod tests {
             "d = [1979-05-27T07:32:00Z, 1979-05-27, 07:32:00, 1979-05-27 07:32:00.5+01:00]\n",
             "a = [\n  1, # one\n  [2, 3],\n\n  'x',\n]\n",
             "b = true\nc = false\n",
+            "s = \"\"\nt = ''\nu = 'C:\\dossier'\nv = \"tab\there « é »\"\nw = \"\"\"\"\"\"\n",
+            "n = [0, 7, 123456789012345678, 1234567890123456789, 12_3]\n",
             "[a]\nb.c = 1\n[a.b.d]\ne = 2\n",
         ] {
             assert!(agrees(text), "the builder should read {text:?}");
@@ -528,6 +567,8 @@ mod tests {
             "[a\n",
             "a = 1 b = 2\n",
             "x = 1979-13-45\n",
+            "x = 07\n",
+            "x = \"bell\u{7}\"\n",
             "a = { b = 1, b = 2 }\n",
             "a = { b.c = 1, b = 2 }\n",
             "a = { b = {}, b.c = 1 }\n",
@@ -540,6 +581,7 @@ mod tests {
         }
         assert!(!agrees("a = 1\na = 2\n"));
         assert!(!agrees("[a.b.c]\n[a]\nx = 1\n"));
+        assert!(!agrees("x = 07\n"));
     }
 
     /// Every TOML file of the repository's examples and tests (a generated
