@@ -11,7 +11,8 @@ use std::process::ExitCode;
 /// allows them: `always` or `madvise` in
 /// /sys/kernel/mm/transparent_hugepage/enabled): a check of 2 000 centres
 /// then takes 0.89× the wall time (30 000 page faults become 1 000) for
-/// about 17 MB more at its peak (138 to 142 MB, budget 150). They were kept
+/// about 17 MB more at its peak (138 to 142 MB then, 134 to 140 MB since TOML is
+/// read in one pass; budget 150). They were kept
 /// off while the model was larger (145 MB without them, 165 MB with);
 /// with Markdown sections and locations made smaller (125 MB without)
 /// they fit. Rendering, which allocates and frees far more, gains nothing
