@@ -478,7 +478,8 @@ impl BoundedTera {
 
 /// A rendering handed to a template worker ([`BoundedTera::start`]).
 pub struct Started {
-    /// `None`: not rendered, these templates having overrun.
+    /// The job on the worker, whose result is `None` when it did not
+    /// render (these templates had overrun); or why it was not handed over.
     job: Result<Pending<Option<TeraResult<Vec<u8>>>>, Stopped>,
     /// The templates' flag: set when one of their renderings overran.
     out_of_time: Arc<AtomicBool>,
@@ -711,20 +712,28 @@ impl Jobs {
         }
         // One message for them all: sent one by one, each would wake the
         // worker, which would then run it before the next was sent.
-        let batch = std::mem::take(&mut self.queued);
-        let count = batch.len() as u64;
+        // Without a worker to run them, the jobs stay queued (and keep
+        // their numbers) for the next wait.
         let worker = match self.worker.take() {
             Some(w) => w,
             None => spawn_worker(self.sent)?,
         };
+        let batch = std::mem::take(&mut self.queued);
+        let count = batch.len() as u64;
         let worker = match worker.jobs.send(batch) {
             Ok(()) => worker,
             Err(std::sync::mpsc::SendError(batch)) => {
-                let worker = spawn_worker(self.sent)?;
-                worker
-                    .jobs
-                    .send(batch)
-                    .map_err(|_| Deadline::Failed("the template worker stopped".into()))?;
+                let worker = match spawn_worker(self.sent) {
+                    Ok(w) => w,
+                    Err(e) => {
+                        self.queued = batch;
+                        return Err(e);
+                    }
+                };
+                if let Err(std::sync::mpsc::SendError(batch)) = worker.jobs.send(batch) {
+                    self.queued = batch;
+                    return Err(Deadline::Failed("the template worker stopped".into()));
+                }
                 worker
             }
         };
@@ -838,15 +847,18 @@ impl<T> Pending<T> {
             Some(progress) => progress.wait(sent, limit),
             None => true,
         };
+        if !ran {
+            // A job of the worker overran (this one, or one behind it):
+            // the worker is abandoned at once, so that the jobs that did
+            // finish before it are not each waited for another `limit`.
+            JOBS.with_borrow_mut(|jobs| {
+                jobs.worker = None;
+                jobs.abandoned = jobs.sent;
+            });
+        }
         match self.result.try_recv() {
             Ok(value) => Ok(value),
-            Err(std::sync::mpsc::TryRecvError::Empty) if !ran => {
-                JOBS.with_borrow_mut(|jobs| {
-                    jobs.worker = None;
-                    jobs.abandoned = jobs.sent;
-                });
-                Err(Deadline::Passed)
-            }
+            Err(std::sync::mpsc::TryRecvError::Empty) if !ran => Err(Deadline::Passed),
             Err(_) => Err(Deadline::Failed(
                 "the template panicked (a bug of cpo)".into(),
             )),
@@ -932,6 +944,42 @@ mod tests {
         let results: Vec<Option<u32>> = jobs.into_iter().map(|p| p.wait(limit).ok()).collect();
         assert_eq!(results, [Some(0), None, None, None]);
         assert_eq!(submit(|| 7).wait(limit).ok(), Some(7));
+    }
+
+    /// The last job of a batch overruns: the ones before it give their
+    /// results without each being waited for again, and the overrun is
+    /// found within twice the limit.
+    #[test]
+    fn an_overrun_at_the_end_of_a_batch_is_found_once() {
+        let limit = Duration::from_millis(300);
+        let jobs: Vec<Pending<u32>> = (0..8)
+            .map(|i| {
+                submit(move || {
+                    if i == 7 {
+                        std::thread::sleep(Duration::from_secs(5));
+                    }
+                    i
+                })
+            })
+            .collect();
+        let started = Instant::now();
+        let results: Vec<Option<u32>> = jobs.into_iter().map(|p| p.wait(limit).ok()).collect();
+        let took = started.elapsed();
+        assert_eq!(
+            results,
+            [
+                Some(0),
+                Some(1),
+                Some(2),
+                Some(3),
+                Some(4),
+                Some(5),
+                Some(6),
+                None
+            ]
+        );
+        // Each finished job waited for again would make it 8 limits.
+        assert!(took < 4 * limit, "{took:?}");
     }
 
     /// The time limit is each job's, not the batch's.
