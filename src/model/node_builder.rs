@@ -61,17 +61,9 @@ pub fn build(file: FileId, text: &str) -> Option<Node> {
 struct Building {
     entries: Vec<Slot>,
     span: Range<usize>,
-    kind: Kind,
-}
-
-#[derive(Clone, Copy, PartialEq)]
-enum Kind {
-    /// Named by a header, or the root.
-    Header,
-    /// Made on the way to a header's table (`a` of `[a.b]`).
-    OnTheWay,
-    /// Made by a dotted key (`a` of `a.b = 1`).
-    Dotted,
+    /// Made by a dotted key (`a` of `a.b = 1`): the one kind of table a
+    /// dotted key may go into again.
+    dotted: bool,
 }
 
 struct Slot {
@@ -88,16 +80,38 @@ enum Part {
 }
 
 impl Building {
-    fn new(span: Range<usize>, kind: Kind) -> Building {
+    fn new(span: Range<usize>, dotted: bool) -> Building {
         Building {
             entries: Vec::new(),
             span,
-            kind,
+            dotted,
         }
     }
 
     fn position(&self, key: &str) -> Option<usize> {
         self.entries.iter().position(|s| s.key == key)
+    }
+
+    /// Add `key` with `value`; its index.
+    fn push(&mut self, key: Key, value: Part) -> usize {
+        self.entries.push(Slot {
+            key: key.name,
+            key_span: key.span,
+            value,
+        });
+        self.entries.len() - 1
+    }
+
+    /// The index of `key`, made a table (spanning the key, as toml does)
+    /// when it is missing.
+    fn table_on_the_way(&mut self, key: &Key, dotted: bool) -> usize {
+        match self.position(&key.name) {
+            Some(i) => i,
+            None => self.push(
+                key.clone(),
+                Part::Table(Building::new(key.span.clone(), dotted)),
+            ),
+        }
     }
 
     fn into_node(self, file: FileId) -> Node {
@@ -128,6 +142,7 @@ impl Building {
 }
 
 /// A key as written: decoded, with its span.
+#[derive(Clone)]
 struct Key {
     name: CompactString,
     span: Range<usize>,
@@ -168,7 +183,7 @@ impl Builder<'_, '_> {
     }
 
     fn document(&mut self) -> Option<Building> {
-        let mut root = Building::new(0..0, Kind::Header);
+        let mut root = Building::new(0..0, false);
         // Where key/value pairs go: the root, then each header's table,
         // found again from the root by its path.
         let mut current: Vec<Step> = Vec::new();
@@ -181,13 +196,7 @@ impl Builder<'_, '_> {
                     current = open_table(&mut root, &path, span, array)?;
                 }
                 EventKind::SimpleKey => {
-                    let (path, key) = self.key(event)?;
-                    self.skip_blank();
-                    if self.next()?.kind() != EventKind::KeyValSep {
-                        return None;
-                    }
-                    self.skip_blank();
-                    let value = self.value()?;
+                    let (path, key, value) = self.key_value(event)?;
                     let table = follow(&mut root, &current)?;
                     insert_dotted(table, path, key, value)?;
                 }
@@ -218,6 +227,18 @@ impl Builder<'_, '_> {
                 _ => return None,
             }
         }
+    }
+
+    /// `key = value`, from the key's first event.
+    fn key_value(&mut self, first: Event) -> Option<(Vec<Key>, Key, Node)> {
+        let (path, key) = self.key(first)?;
+        self.skip_blank();
+        if self.next()?.kind() != EventKind::KeyValSep {
+            return None;
+        }
+        self.skip_blank();
+        let event = self.next()?;
+        Some((path, key, self.value(event)?))
     }
 
     /// A key, dotted or not: the tables on the way, and the last.
@@ -268,9 +289,9 @@ impl Builder<'_, '_> {
         })
     }
 
-    /// A value: a scalar, an array or an inline table.
-    fn value(&mut self) -> Option<Node> {
-        let event = self.next()?;
+    /// A value, from its first event: a scalar, an array or an inline
+    /// table.
+    fn value(&mut self, event: Event) -> Option<Node> {
         match event.kind() {
             EventKind::Scalar => self.scalar(event),
             EventKind::ArrayOpen => self.array(event),
@@ -281,14 +302,19 @@ impl Builder<'_, '_> {
 
     fn scalar(&mut self, event: Event) -> Option<Node> {
         let raw = self.source.get(event)?;
-        if let Some(value) = plain_scalar(raw.as_str()) {
-            return Some(Node {
-                value,
-                loc: Loc::new(self.file, range(event.span())),
-            });
-        }
+        let value = match plain_scalar(raw.as_str()) {
+            Some(value) => value,
+            None => self.decode_scalar(raw)?,
+        };
+        Some(Node {
+            value,
+            loc: Loc::new(self.file, range(event.span())),
+        })
+    }
+
+    fn decode_scalar(&mut self, raw: toml_parser::Raw<'_>) -> Option<Value> {
         let mut decoded = std::borrow::Cow::Borrowed("");
-        let value = match raw.decode_scalar(&mut decoded, &mut self.error) {
+        Some(match raw.decode_scalar(&mut decoded, &mut self.error) {
             ScalarKind::String => Value::String(CompactString::from(decoded.as_ref())),
             ScalarKind::Boolean(b) => Value::Bool(b),
             ScalarKind::DateTime => Value::Datetime(decoded.parse().ok()?),
@@ -298,10 +324,6 @@ impl Builder<'_, '_> {
                 // Out of i64 range: kept as text, as `node::convert` does.
                 Err(_) => Value::Float(decoded.into_owned()),
             },
-        };
-        Some(Node {
-            value,
-            loc: Loc::new(self.file, range(event.span())),
         })
     }
 
@@ -319,16 +341,13 @@ impl Builder<'_, '_> {
                     });
                 }
                 EventKind::ValueSep => {}
-                EventKind::Scalar => items.push(self.scalar(event)?),
-                EventKind::ArrayOpen => items.push(self.array(event)?),
-                EventKind::InlineTableOpen => items.push(self.inline_table(event)?),
-                _ => return None,
+                _ => items.push(self.value(event)?),
             }
         }
     }
 
     fn inline_table(&mut self, open: Event) -> Option<Node> {
-        let mut table = Building::new(0..0, Kind::Header);
+        let mut table = Building::new(0..0, false);
         loop {
             self.skip_blank();
             let event = self.next()?;
@@ -339,13 +358,7 @@ impl Builder<'_, '_> {
                 }
                 EventKind::ValueSep => {}
                 EventKind::SimpleKey => {
-                    let (path, key) = self.key(event)?;
-                    self.skip_blank();
-                    if self.next()?.kind() != EventKind::KeyValSep {
-                        return None;
-                    }
-                    self.skip_blank();
-                    let value = self.value()?;
+                    let (path, key, value) = self.key_value(event)?;
                     insert_dotted(&mut table, path, key, value)?;
                 }
                 _ => return None,
@@ -407,31 +420,17 @@ fn follow<'t>(root: &'t mut Building, steps: &[Step]) -> Option<&'t mut Building
 /// or a dotted key into any other table, is left to toml.
 fn insert_dotted(table: &mut Building, path: Vec<Key>, key: Key, value: Node) -> Option<()> {
     let mut table = table;
-    for step in path {
-        let i = match table.position(&step.name) {
-            Some(i) => i,
-            None => {
-                table.entries.push(Slot {
-                    key: step.name,
-                    key_span: step.span.clone(),
-                    value: Part::Table(Building::new(step.span, Kind::Dotted)),
-                });
-                table.entries.len() - 1
-            }
-        };
+    for step in &path {
+        let i = table.table_on_the_way(step, true);
         table = match &mut table.entries[i].value {
-            Part::Table(t) if t.kind == Kind::Dotted => t,
+            Part::Table(t) if t.dotted => t,
             _ => return None,
         };
     }
     if table.position(&key.name).is_some() {
         return None;
     }
-    table.entries.push(Slot {
-        key: key.name,
-        key_span: key.span,
-        value: Part::Value(value),
-    });
+    table.push(key, Part::Value(value));
     Some(())
 }
 
@@ -450,17 +449,7 @@ fn open_table(
     let mut steps = Vec::with_capacity(path.len());
     let mut table = root;
     for step in on_the_way {
-        let i = match table.position(&step.name) {
-            Some(i) => i,
-            None => {
-                table.entries.push(Slot {
-                    key: step.name.clone(),
-                    key_span: step.span.clone(),
-                    value: Part::Table(Building::new(step.span.clone(), Kind::OnTheWay)),
-                });
-                table.entries.len() - 1
-            }
-        };
+        let i = table.table_on_the_way(step, false);
         steps.push(Step(i));
         table = match &mut table.entries[i].value {
             Part::Table(t) => t,
@@ -468,32 +457,22 @@ fn open_table(
             Part::Value(_) => return None,
         };
     }
-    match (table.position(&last.name), array) {
-        (None, false) => {
-            table.entries.push(Slot {
-                key: last.name.clone(),
-                key_span: last.span.clone(),
-                value: Part::Table(Building::new(span, Kind::Header)),
-            });
-            steps.push(Step(table.entries.len() - 1));
-        }
-        (None, true) => {
-            table.entries.push(Slot {
-                key: last.name.clone(),
-                key_span: last.span.clone(),
-                value: Part::Tables(vec![Building::new(span.clone(), Kind::Header)], span),
-            });
-            steps.push(Step(table.entries.len() - 1));
-        }
+    let i = match (table.position(&last.name), array) {
+        (None, false) => table.push(last.clone(), Part::Table(Building::new(span, false))),
+        (None, true) => table.push(
+            last.clone(),
+            Part::Tables(vec![Building::new(span.clone(), false)], span),
+        ),
         (Some(i), true) => match &mut table.entries[i].value {
             Part::Tables(ts, _) => {
-                ts.push(Building::new(span, Kind::Header));
-                steps.push(Step(i));
+                ts.push(Building::new(span, false));
+                i
             }
             _ => return None,
         },
         (Some(_), false) => return None,
-    }
+    };
+    steps.push(Step(i));
     Some(steps)
 }
 

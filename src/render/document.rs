@@ -100,14 +100,10 @@ struct Rendered {
     unplaced: Vec<CentreText>,
 }
 
-/// Whether base.md renders for a convention: what [`common_text`] does up
-/// to the blocks, which the `template` rule does not need.
-pub fn check_common_text(template: &BaseTemplate, conv: &Convention) -> Result<(), TemplateError> {
-    start_common_text_check(template, conv).finish(template)
-}
-
-/// [`check_common_text`] started: its rendering of base.md, when it takes
-/// one, is left running on the template worker.
+/// Whether base.md renders for a convention (the `template` rule): what
+/// [`common_text`] does up to the blocks, which the rule does not need.
+/// Its rendering of base.md, when it takes one, is left running on the
+/// template worker; [`CommonTextCheck::finish`] says.
 pub fn start_common_text_check(template: &BaseTemplate, conv: &Convention) -> CommonTextCheck {
     let keep = |field: &str| template.reads(field);
     if !["articles", "annexes", "annex_refs"]

@@ -925,24 +925,28 @@ fn bounded_cause(e: &tera::Error) -> Option<Stopped> {
 mod tests {
     use super::*;
 
+    /// `n` jobs handed over together, job `i` sleeping `sleep(i)` and
+    /// giving `i`, then waited for in order: what each gave.
+    fn batch(n: u32, sleep: fn(u32) -> Duration, limit: Duration) -> Vec<Option<u32>> {
+        let jobs: Vec<Pending<u32>> = (0..n)
+            .map(|i| {
+                submit(move || {
+                    std::thread::sleep(sleep(i));
+                    i
+                })
+            })
+            .collect();
+        jobs.into_iter().map(|p| p.wait(limit).ok()).collect()
+    }
+
     /// Jobs handed over together run one after the other; the one that
     /// overruns is abandoned with those queued behind it, and the next job
     /// goes to a new worker.
     #[test]
     fn an_overrunning_job_is_abandoned_with_those_behind_it() {
         let limit = Duration::from_millis(200);
-        let jobs: Vec<Pending<u32>> = (0..4)
-            .map(|i| {
-                submit(move || {
-                    if i == 1 {
-                        std::thread::sleep(Duration::from_secs(3));
-                    }
-                    i
-                })
-            })
-            .collect();
-        let results: Vec<Option<u32>> = jobs.into_iter().map(|p| p.wait(limit).ok()).collect();
-        assert_eq!(results, [Some(0), None, None, None]);
+        let slow_second = |i| Duration::from_secs(if i == 1 { 3 } else { 0 });
+        assert_eq!(batch(4, slow_second, limit), [Some(0), None, None, None]);
         assert_eq!(submit(|| 7).wait(limit).ok(), Some(7));
     }
 
@@ -952,18 +956,9 @@ mod tests {
     #[test]
     fn an_overrun_at_the_end_of_a_batch_is_found_once() {
         let limit = Duration::from_millis(300);
-        let jobs: Vec<Pending<u32>> = (0..8)
-            .map(|i| {
-                submit(move || {
-                    if i == 7 {
-                        std::thread::sleep(Duration::from_secs(5));
-                    }
-                    i
-                })
-            })
-            .collect();
+        let slow_last = |i| Duration::from_secs(if i == 7 { 5 } else { 0 });
         let started = Instant::now();
-        let results: Vec<Option<u32>> = jobs.into_iter().map(|p| p.wait(limit).ok()).collect();
+        let results = batch(8, slow_last, limit);
         let took = started.elapsed();
         assert_eq!(
             results,
@@ -986,15 +981,7 @@ mod tests {
     #[test]
     fn each_job_of_a_batch_has_its_own_time() {
         let limit = Duration::from_millis(400);
-        let jobs: Vec<Pending<u32>> = (0..5)
-            .map(|i| {
-                submit(move || {
-                    std::thread::sleep(Duration::from_millis(100));
-                    i
-                })
-            })
-            .collect();
-        let results: Vec<Option<u32>> = jobs.into_iter().map(|p| p.wait(limit).ok()).collect();
+        let results = batch(5, |_| Duration::from_millis(100), limit);
         assert_eq!(results, [Some(0), Some(1), Some(2), Some(3), Some(4)]);
     }
 
