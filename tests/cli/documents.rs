@@ -17,10 +17,15 @@ use crate::harness::{Repo, require_tool};
 const EXAMPLES: &[(&str, &str)] = &[("poitiers", "2022-2025"), ("amiens", "2024-2026")];
 
 fn pdftotext(path: &std::path::Path, page: Option<usize>) -> String {
+    pdftotext_with(path, page, &[])
+}
+
+fn pdftotext_with(path: &std::path::Path, page: Option<usize>, args: &[&str]) -> String {
     let mut cmd = Command::new("pdftotext");
     if let Some(p) = page {
         cmd.args(["-f", &p.to_string(), "-l", &p.to_string()]);
     }
+    cmd.args(args);
     let out = cmd.arg(path).arg("-").output().expect("pdftotext");
     assert!(
         out.status.success(),
@@ -74,9 +79,19 @@ fn the_pdfs_name_the_parties_as_french_law_does() {
         let repo = Repo::example(example);
         repo.cpo(&["render", "--format", "pdf"]).code(0);
         for id in repo.centre_ids(period) {
-            let raw = pdftotext(&repo.file(&format!("dist/{period}/{id}.pdf")), None);
+            let pdf = repo.file(&format!("dist/{period}/{id}.pdf"));
+            let raw = pdftotext(&pdf, None);
             let text = plain(&raw);
             let at = format!("{example}/{id}");
+            // Words stay whole: typst ends a line it breaks inside a word
+            // with a soft hyphen, which pdftotext keeps in layout mode (and
+            // joins away in its default mode).
+            let laid_out = pdftotext_with(&pdf, None, &["-layout"]);
+            let cut = laid_out.lines().find(|l| l.contains('\u{AD}'));
+            assert!(
+                cut.is_none(),
+                "{at}: a word cut at the end of a line: {cut:?}"
+            );
             // The party clauses (SPEC §8), in shape.
             assert!(city.is_match(&text), "{at}: the city's clause:\n{text}");
             assert!(
