@@ -7,7 +7,7 @@
 //! them has no typed value to check.
 
 use super::PeriodCx;
-use crate::diag::{Diagnostic, Level, Loc, Rule, closest};
+use crate::diag::{Diagnostic, Level, Loc, Rule, Severity, closest};
 use crate::ident;
 use crate::model::{AnnexFile, Node, Period, Snapshot};
 
@@ -136,15 +136,34 @@ pub fn period(period: &Period, diags: &mut Vec<Diagnostic>) {
     }
 }
 
-/// `todo`: string values left to fill in, in one TOML file (base.toml, a
-/// centre's file: the centres' are reported with the centre, in
-/// parallel), as the loader found them.
-pub fn todos(todos: &[Loc], diags: &mut Vec<Diagnostic>) {
-    for loc in todos {
+/// `todo`: what is left to fill in, as the loader found it in one file's
+/// string values (base.toml, a centre's TOML: the centres' are reported
+/// with the centre, in parallel) and in the text of its Markdown (base.md,
+/// a centre's). A warning while a convention is drafted; an error in a
+/// centre's files once it is `ready` or `signed`, since the placeholder
+/// would print in the document people sign.
+pub fn todos(values: &[Loc], text: &[Loc], severity: Severity, diags: &mut Vec<Diagnostic>) {
+    for loc in values {
         diags.push(
             Diagnostic::new(Rule::Todo, loc.clone(), "this value is still to fill in")
-                .with_help("replace `TODO` with the real value"),
+                .with_severity(severity)
+                .with_help("replace the placeholder with the real value"),
         );
+    }
+    for loc in text {
+        diags.push(
+            Diagnostic::new(Rule::Todo, loc.clone(), "this text is still to fill in")
+                .with_severity(severity)
+                .with_help("write what the convention should say in place of the placeholder"),
+        );
+    }
+}
+
+/// The severity of `todo` in a centre's files, by the convention's status.
+pub fn todo_severity(status: crate::model::centre::Status) -> Severity {
+    match status {
+        crate::model::centre::Status::Draft => Severity::Warning,
+        _ => Severity::Error,
     }
 }
 

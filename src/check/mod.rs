@@ -25,7 +25,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::diag::{Diagnostic, Lints, Loc, Rule};
+use crate::diag::{Diagnostic, Lints, Loc, Rule, Severity};
 use crate::merge::{self, Convention, Shared};
 use crate::model::{Period, Snapshot};
 use crate::repo::FileKind;
@@ -165,7 +165,10 @@ fn check_period(
 ) -> CheckedPeriod {
     files::period(period, diags);
     if let Some(base) = &period.base {
-        files::todos(&base.todos, diags);
+        files::todos(&base.todos, &[], Severity::Warning, diags);
+    }
+    if let Some(doc) = &period.base_text {
+        files::todos(&[], &doc.text.placeholders, Severity::Warning, diags);
     }
     identity::base(period, diags);
     text::base(period, diags);
@@ -246,9 +249,18 @@ fn check_centre(
     sources: &[&dyn RuleSource],
     out: &mut Vec<Diagnostic>,
 ) -> Option<Convention> {
-    if let Some(data) = &centre.data {
-        files::todos(&data.todos, out);
-    }
+    // A centre whose TOML does not read is taken as a draft here: its own
+    // errors already say it cannot be signed.
+    let severity = centre
+        .data
+        .as_ref()
+        .map_or(Severity::Warning, |d| files::todo_severity(d.data.status));
+    let values = centre.data.as_ref().map_or(&[][..], |d| &d.todos);
+    let text = centre
+        .text
+        .as_ref()
+        .map_or(&[][..], |d| &d.text.placeholders);
+    files::todos(values, text, severity, out);
     if let (Some(base), Some(doc)) = (&cx.period.base, &centre.text) {
         text::centre(&base.data, doc, out);
     }

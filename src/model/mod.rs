@@ -313,12 +313,61 @@ fn parse_toml<T: serde::de::DeserializeOwned>(
     (parsed, diags)
 }
 
-/// Whether a value is a placeholder left by `cpo init` or `cpo new`.
+/// Whether a value is a placeholder left to fill in (see [`placeholders`]).
 pub fn is_todo(value: &str) -> bool {
-    value
-        .trim_start()
+    !placeholders(value).is_empty()
+}
+
+/// Where a text holds a placeholder left to fill in: the word `TODO` in any
+/// case at its start (as `cpo init` and `cpo new` write values), and anywhere the
+/// words `TODO`, `XXX` (or more X) and `À COMPLÉTER` / `A COMPLETER`, in
+/// capitals (« à compléter » in lower case is ordinary French, and the
+/// `XXX` of a BIC's branch code is part of a word). Byte ranges, in order.
+/// One pass of memchr over the capitals that start them: nearly every text
+/// has none, and `check` reads every value and text of every centre.
+pub fn placeholders(text: &str) -> Vec<std::ops::Range<usize>> {
+    let bytes = text.as_bytes();
+    let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+    let whole = |r: &std::ops::Range<usize>| {
+        !word(text[..r.start].chars().next_back()) && !word(text[r.end..].chars().next())
+    };
+    let mut out = Vec::new();
+    let lead = text.len() - text.trim_start().len();
+    if text[lead..]
         .get(..4)
         .is_some_and(|p| p.eq_ignore_ascii_case("todo"))
+        && whole(&(lead..lead + 4))
+    {
+        out.push(lead..lead + 4);
+    }
+    for at in memchr::memchr3_iter(b'T', b'X', b'C', bytes) {
+        let rest = &text[at..];
+        let found = if rest.starts_with("TODO") {
+            Some(at..at + 4)
+        } else if rest.starts_with("XXX") && (at == 0 || bytes[at - 1] != b'X') {
+            // A run of X, taken whole from its start.
+            Some(at..at + rest.len() - rest.trim_start_matches('X').len())
+        } else if rest.starts_with("COMPLÉTER") || rest.starts_with("COMPLETER") {
+            let len = if rest.starts_with("COMPLÉTER") {
+                10
+            } else {
+                9
+            };
+            let before = &text[..at];
+            ["À ", "A ", "À\u{a0}", "A\u{a0}"]
+                .iter()
+                .find(|p| before.ends_with(*p))
+                .map(|p| at - p.len()..at + len)
+        } else {
+            None
+        };
+        if let Some(r) = found.filter(whole)
+            && out.last() != Some(&r)
+        {
+            out.push(r);
+        }
+    }
+    out
 }
 
 /// The string values of a tree that are still to fill in.
@@ -848,6 +897,33 @@ impl Loader<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn placeholders_are_capitalised_words_or_a_leading_todo() {
+        fn found(t: &str) -> Vec<&str> {
+            placeholders(t).into_iter().map(|r| &t[r]).collect()
+        }
+        assert_eq!(found("TODO"), ["TODO"]);
+        assert_eq!(found("  todo: le numéro"), ["todo"]);
+        assert_eq!(found("n° XXXX du TODO"), ["XXXX", "TODO"]);
+        assert_eq!(found("Montant : À COMPLÉTER."), ["À COMPLÉTER"]);
+        assert_eq!(found("(A\u{a0}COMPLETER)"), ["A\u{a0}COMPLETER"]);
+        assert_eq!(found("TODO et TODO"), ["TODO", "TODO"]);
+        // Ordinary French, a BIC, words that merely contain the letters.
+        for none in [
+            "un dossier à compléter par l'association",
+            "CCOPFRPPXXX",
+            "TODOS",
+            "XX",
+            "le XXXe siècle",
+            "ÀTODO",
+            "",
+        ] {
+            assert_eq!(found(none), Vec::<&str>::new(), "{none:?}");
+        }
+        assert!(is_todo("iban: TODO"));
+        assert!(!is_todo("FR76 3000 4000"));
+    }
 
     #[test]
     fn forbidden_controls_are_found_by_bytes() {

@@ -114,6 +114,9 @@ pub struct Text {
     pub raw_html: Vec<Loc>,
     /// Link destinations, with where they are written.
     pub links: Vec<(String, Loc)>,
+    /// Placeholders left to fill in (`TODO`, « À COMPLÉTER »…, see
+    /// [`super::placeholders`]) in text a document prints: not in comments.
+    pub placeholders: Vec<Loc>,
 }
 
 impl Text {
@@ -194,6 +197,7 @@ pub fn parse(
         .into_iter()
         .map(|(url, r)| (url, at(r)))
         .collect();
+    text.placeholders = structure.placeholders.into_iter().map(at).collect();
     text
 }
 
@@ -331,6 +335,7 @@ struct Structure {
     headings: Vec<Heading>,
     raw_html: Vec<Range<usize>>,
     links: Vec<(String, Range<usize>)>,
+    placeholders: Vec<Range<usize>>,
     /// The first place nested deeper than [`MAX_NESTING`].
     too_deep: Option<Range<usize>>,
 }
@@ -382,8 +387,12 @@ fn scan(text: &str) -> Structure {
         headings: Vec::new(),
         raw_html: Vec::new(),
         links: Vec::new(),
+        placeholders: Vec::new(),
         too_deep: None,
     };
+    // Placeholders anywhere in the source (rare), kept where they lie in
+    // text or code a document prints.
+    let mut pending = super::placeholders(text);
     for node in root.children() {
         let data = node.data();
         if let NodeValue::Heading(h) = &data.value
@@ -440,9 +449,20 @@ fn scan(text: &str) -> Structure {
             NodeValue::Link(link) | NodeValue::Image(link) => {
                 out.links.push((link.url.to_string(), span()))
             }
+            NodeValue::Text(_) | NodeValue::Code(_) | NodeValue::CodeBlock(_)
+                if !pending.is_empty() =>
+            {
+                let within = span();
+                let (inside, rest): (Vec<_>, Vec<_>) = pending
+                    .into_iter()
+                    .partition(|r| within.start <= r.start && r.end <= within.end);
+                out.placeholders.extend(inside);
+                pending = rest;
+            }
             _ => {}
         }
     }
+    out.placeholders.sort_by_key(|r| r.start);
     // Trailing `\n` of heading lines are not part of the heading.
     for h in &mut out.headings {
         let t = &text[h.line.clone()];

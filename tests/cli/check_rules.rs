@@ -64,6 +64,45 @@ fn clean() -> Repo {
 // ---------------------------------------------------------------- files
 
 #[test]
+fn todo() {
+    let repo = clean();
+    // A value and a text left to fill in; a comment, ordinary French and
+    // a word holding the letters are not.
+    repo.replace(
+        TOML,
+        "address = \"10 boulevard Savari, 86000 Poitiers\"",
+        "address = \"À COMPLÉTER\"",
+    );
+    repo.replace(
+        MD,
+        "compte 7 000 habitants.",
+        "compte XXXX habitants (chiffre à compléter, TODOS). <!-- TODO -->",
+    );
+    repo.replace(BASE_MD, "Quatre ans.", "Quatre ans. TODO");
+    expect(
+        &repo,
+        &[
+            f("todo", "warning", BASE_MD, 9, 13),
+            f("todo", "warning", MD, 6, 32),
+            f("todo", "warning", TOML, 9, 11),
+        ],
+    );
+    // Once the centre is ready to sign, they would print in the document
+    // people sign: errors (the base's stay warnings: it has no status).
+    repo.replace(TOML, "status = \"draft\"", "status = \"ready\"");
+    let found = findings(&repo, &[]);
+    let todos: Vec<_> = found.iter().filter(|x| x.0 == "todo").cloned().collect();
+    assert_eq!(
+        todos,
+        [
+            f("todo", "warning", BASE_MD, 9, 13),
+            f("todo", "error", MD, 6, 32),
+            f("todo", "error", TOML, 9, 11),
+        ]
+    );
+}
+
+#[test]
 fn encoding() {
     let repo = clean();
     let mut bytes = repo.read(MD).into_bytes();
