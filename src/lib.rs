@@ -18,8 +18,10 @@
 //! [`render`] writes the documents people sign; [`diff`] compares two
 //! periods or two revisions. [`fr`] owns French: wording and typography.
 //! [`cli`] parses arguments, calls the pipeline and is the only module
-//! that prints.
+//! that prints. [`budget`] limits the memory of the work templates make
+//! cpo do (in the allocator).
 
+pub mod budget;
 pub mod check;
 pub mod cli;
 pub mod diag;

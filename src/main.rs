@@ -20,8 +20,12 @@ use std::process::ExitCode;
 /// 250 MB instead of 190 for 60 conventions (11 A/B pairs each). One
 /// setting for every command, chosen for `check`, which runs most often
 /// (CI, the editor). The benchmarks use the same allocator.
+///
+/// Wrapped in [`cpo::budget::Budgeted`]: a thread rendering a repository's
+/// template may allocate only so much (see that module).
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: cpo::budget::Budgeted<mimalloc::MiMalloc> =
+    cpo::budget::Budgeted(mimalloc::MiMalloc);
 
 fn main() -> ExitCode {
     cpo::cli::main()

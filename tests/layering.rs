@@ -26,6 +26,7 @@ use std::path::{Path, PathBuf};
 /// The rank of each top-level module of `src/` (lower ranks are lower
 /// layers).
 const RANKS: &[(&str, u8)] = &[
+    ("budget", 0),
     ("diag", 0),
     ("fr", 0),
     ("escape", 0),

@@ -15,7 +15,8 @@ use std::time::{Duration, Instant};
 /// benchmarks measure what users run; baselines in the same process get
 /// it too.
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: cpo::budget::Budgeted<mimalloc::MiMalloc> =
+    cpo::budget::Budgeted(mimalloc::MiMalloc);
 
 /// The sizes to measure: `CPO_BENCH_CENTRES=300,1000` or the defaults.
 pub fn sizes(default: &[usize]) -> Vec<usize> {

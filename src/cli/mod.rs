@@ -109,6 +109,7 @@ pub enum Outcome {
 
 /// Parse the command line, run it, print errors, return the exit code.
 pub fn main() -> ExitCode {
+    crate::budget::on_exceeded(out_of_memory);
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -125,6 +126,17 @@ pub fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// A template's work passed its memory limit ([`crate::budget`]): say so
+/// and stop, as for any input cpo cannot process.
+fn out_of_memory(what: &'static str, limit: usize) -> ! {
+    eprintln!(
+        "error: {what} needed more than {} MB of memory; cpo stopped rather than exhaust the \
+         machine's (a loop or a range without end?)",
+        limit >> 20
+    );
+    std::process::exit(2);
 }
 
 /// Print an error and its causes on stderr.

@@ -37,6 +37,15 @@ use super::ir::{Document, Meta};
 /// The built-in typst template.
 pub const TEMPLATE: &str = include_str!("templates/convention.typ");
 
+/// What one typst compilation (and export) may allocate on its thread
+/// before cpo stops with exit code 2 ([`crate::budget`]): typst bounds
+/// loops but not what a template asks for (`range(400000000)` is 6.4 GB).
+/// A convention takes tens of MB; a PDF annex's pages, decoded, about
+/// 6.5 MB each, up to the 200 pages an annex may have.
+pub const MAX_MEMORY: usize = 4 << 30;
+
+const WHAT: &str = "the PDF template (typst)";
+
 /// A typst failure, with typst's messages.
 #[derive(Debug, thiserror::Error)]
 #[error("typst could not produce the PDF: {0}")]
@@ -160,6 +169,8 @@ fn compile(
         files,
         today,
     };
+    // The whole compilation and export, as far as it runs on this thread.
+    let _limit = crate::budget::limit(MAX_MEMORY, WHAT);
     let compiled = typst::compile::<PagedDocument>(&world);
     let mut document = compiled.output.map_err(|e| typst_error(&e))?;
     set_info(document.info_mut(), &doc.meta);
@@ -244,7 +255,10 @@ pub fn check_template(template: &str) -> Vec<(String, Option<std::ops::Range<usi
         files,
         today: Datetime::from_ymd(2024, 1, 1),
     };
-    let compiled = typst::compile::<PagedDocument>(&world);
+    let compiled = {
+        let _limit = crate::budget::limit(MAX_MEMORY, WHAT);
+        typst::compile::<PagedDocument>(&world)
+    };
     typst::comemo::evict(8);
     match compiled.output {
         Ok(_) => Vec::new(),

@@ -15,7 +15,8 @@
 //!
 //! Rendering is bounded: at most [`MAX_OUTPUT`] bytes and [`MAX_TIME`], so a
 //! template that loops without end is stopped with a `template` finding
-//! (see [`BoundedTera`], which the page templates use too).
+//! (see [`BoundedTera`], which the page templates use too); one that
+//! grows memory faster than time runs out stops cpo at [`MAX_MEMORY`].
 //! Errors are located in base.md at Tera's own line and column.
 
 use std::io::Write;
@@ -39,6 +40,11 @@ pub const BASE_TEMPLATE: &str = "base.md";
 /// The most Markdown one rendering of base.md may produce: 4 MiB, a
 /// hundred times a real convention.
 pub const MAX_OUTPUT: usize = 4 * 1024 * 1024;
+
+/// What one rendering may allocate (net) before cpo stops with exit code
+/// 2 ([`crate::budget`]): output is capped at [`MAX_OUTPUT`], but a loop
+/// can grow a string or a list in memory; real renderings use a few MB.
+pub const MAX_MEMORY: usize = 1 << 30;
 
 /// The longest one rendering of base.md may take.
 pub const MAX_TIME: Duration = Duration::from_secs(5);
@@ -755,6 +761,11 @@ fn spawn_worker(sent: u64) -> Result<Worker, Deadline> {
         .spawn(move || {
             for batch in receive {
                 for task in batch {
+                    // Each rendering may allocate MAX_MEMORY at most.
+                    let _limit = crate::budget::limit(
+                        MAX_MEMORY,
+                        "a template's rendering (base.md or templates/*.html)",
+                    );
                     // A panicking job drops its result sender: the caller
                     // sees it, and the worker lives on.
                     let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(task));
