@@ -49,7 +49,23 @@ impl RuleSource for TemplateChecks {
         out.extend(super::theme::Theme::findings(snapshot));
         #[cfg(feature = "pdf")]
         if let Some((file, text)) = snapshot.template(super::theme::CONVENTION_TYP) {
-            for (message, span) in super::pdf::check_template(text) {
+            // On the template worker, within its time: typst bounds `while`
+            // loops but not `for` loops over large ranges, nested.
+            let text = text.to_string();
+            let compiled = super::template::submit(move || super::pdf::check_template(&text))
+                .wait(super::template::MAX_TIME);
+            let found = match compiled {
+                Ok(found) => found,
+                Err(super::template::Deadline::Passed) => vec![(
+                    format!(
+                        "compiling a sample convention took more than {} s and was stopped (a loop without end?)",
+                        super::template::MAX_TIME.as_secs()
+                    ),
+                    None,
+                )],
+                Err(super::template::Deadline::Failed(why)) => vec![(why, None)],
+            };
+            for (message, span) in found {
                 out.push(Diagnostic::new(
                     Rule::Template,
                     Loc::new(file, span.unwrap_or(0..0)),
