@@ -39,6 +39,10 @@ struct Case {
     /// meanwhile.
     #[serde(default)]
     heavy: bool,
+    /// About the PDF engine (a typst template): run only in a build with
+    /// the default `pdf` feature, since without it cpo never compiles one.
+    #[serde(default)]
+    pdf: bool,
     #[serde(default)]
     edit: Vec<Edit>,
     #[serde(default)]
@@ -697,9 +701,10 @@ fn bad_input_corpus() {
     let only = std::env::var("CORPUS").ok();
     let mut queue: Vec<(PathBuf, Case)> = all
         .into_iter()
-        .filter(|(p, _)| {
+        .filter(|(p, c)| {
             only.as_deref()
                 .is_none_or(|o| p.to_string_lossy().contains(o))
+                && (cfg!(feature = "pdf") || !c.pdf)
         })
         .collect();
     // Workers take from the end: heavy cases first.
