@@ -41,14 +41,17 @@ thread_local! {
 }
 
 /// While the returned guard lives, this thread may allocate at most
-/// `bytes` more than it frees; `what` names the work in the message
-/// printed when it does not keep to it. Guards nest: dropping one
-/// restores the limit before it.
+/// `bytes` (more than zero) more than it frees; `what` names the work in
+/// the message printed when it does not keep to it. The limit is this
+/// thread's: several threads doing such work at once may together hold
+/// several limits' worth. A guard set inside another replaces its limit
+/// until dropped, then the outer one counts on from where it was.
 pub fn limit(bytes: usize, what: &'static str) -> Limit {
     let previous = Limit {
         left: LEFT.get(),
         what: WHAT.get(),
         limit: LIMIT.get(),
+        _this_thread: std::marker::PhantomData,
     };
     LEFT.set(i64::try_from(bytes).unwrap_or(UNLIMITED).min(UNLIMITED));
     WHAT.set(what);
@@ -56,11 +59,13 @@ pub fn limit(bytes: usize, what: &'static str) -> Limit {
     previous
 }
 
-/// The limit in force before [`limit`], restored on drop.
+/// The limit in force before [`limit`], restored on drop (on the thread
+/// that set it: not `Send`).
 pub struct Limit {
     left: i64,
     what: &'static str,
     limit: usize,
+    _this_thread: std::marker::PhantomData<*const ()>,
 }
 
 impl Drop for Limit {

@@ -129,14 +129,25 @@ pub fn main() -> ExitCode {
 }
 
 /// A template's work passed its memory limit ([`crate::budget`]): say so
-/// and stop, as for any input cpo cannot process.
+/// and stop, as for any input cpo cannot process. Called from inside the
+/// allocator: nothing here may panic (a closed stderr is ignored), and the
+/// process ends without running exit handlers or thread-local destructors,
+/// which could find the interrupted code's state half changed.
 fn out_of_memory(what: &'static str, limit: usize) -> ! {
-    eprintln!(
+    use std::io::Write as _;
+    let _ = writeln!(
+        std::io::stderr().lock(),
         "error: {what} needed more than {} MB of memory; cpo stopped rather than exhaust the \
          machine's (a loop or a range without end?)",
         limit >> 20
     );
-    std::process::exit(2);
+    #[cfg(unix)]
+    // SAFETY: `_exit` only ends the process.
+    unsafe {
+        libc::_exit(2)
+    }
+    #[cfg(not(unix))]
+    std::process::exit(2)
 }
 
 /// Print an error and its causes on stderr.

@@ -392,7 +392,7 @@ fn scan(text: &str) -> Structure {
     };
     // Placeholders anywhere in the source (rare), kept where they lie in
     // text or code a document prints.
-    let mut pending = super::placeholders(text);
+    let pending = super::placeholders(text);
     for node in root.children() {
         let data = node.data();
         if let NodeValue::Heading(h) = &data.value
@@ -452,17 +452,24 @@ fn scan(text: &str) -> Structure {
             NodeValue::Text(_) | NodeValue::Code(_) | NodeValue::CodeBlock(_)
                 if !pending.is_empty() =>
             {
+                // `pending` is in order: a binary search, then the few
+                // within this node (a text of nothing but placeholders
+                // stays linear).
                 let within = span();
-                let (inside, rest): (Vec<_>, Vec<_>) = pending
-                    .into_iter()
-                    .partition(|r| within.start <= r.start && r.end <= within.end);
-                out.placeholders.extend(inside);
-                pending = rest;
+                let from = pending.partition_point(|r| r.start < within.start);
+                out.placeholders.extend(
+                    pending[from..]
+                        .iter()
+                        .take_while(|r| r.start < within.end)
+                        .filter(|r| r.end <= within.end)
+                        .cloned(),
+                );
             }
             _ => {}
         }
     }
     out.placeholders.sort_by_key(|r| r.start);
+    out.placeholders.dedup();
     // Trailing `\n` of heading lines are not part of the heading.
     for h in &mut out.headings {
         let t = &text[h.line.clone()];
@@ -539,6 +546,28 @@ mod tests {
             }
         }
         assert_eq!(fast, 14, "the usual forms are read without the parser");
+    }
+
+    #[test]
+    fn placeholders_in_printed_text_only_and_in_linear_time() {
+        let text = parse_text(
+            "## A\n\nTODO here, `XXX` in code, <!-- TODO not here --> and\n\n```\nÀ COMPLÉTER\n```\n"
+                .into(),
+            false,
+        );
+        let found: Vec<_> = text.placeholders.iter().map(|l| l.span().start).collect();
+        assert_eq!(found, [6, 18, 64]);
+        // A text of nothing but placeholders: each is matched to its node
+        // by a binary search (this took minutes when every node went
+        // through the whole list).
+        let many = "XXX\n".repeat(50_000);
+        let text = parse_text(many, false);
+        assert_eq!(text.placeholders.len(), 50_000);
+        assert!(
+            text.placeholders
+                .windows(2)
+                .all(|w| w[0].span().start < w[1].span().start)
+        );
     }
 
     #[test]

@@ -44,28 +44,54 @@ impl TemplateChecks {
     }
 }
 
+/// What compiling `templates/convention.typ` on a sample convention
+/// finds: its messages, with their spans in the template. On the template
+/// worker, within its time (typst bounds `while` loops but not nested
+/// `for` loops over large ranges). Remembered by the template's text for
+/// the process: the editor server checks on every change, and a template
+/// that overran would leave one more abandoned worker each time.
+#[cfg(feature = "pdf")]
+fn typst_template_findings(text: &str) -> Vec<(String, Option<std::ops::Range<usize>>)> {
+    type Found = Vec<(String, Option<std::ops::Range<usize>>)>;
+    static SEEN: Mutex<Vec<([u8; 32], Found)>> = Mutex::new(Vec::new());
+    let key: [u8; 32] = <sha2::Sha256 as sha2::Digest>::digest(text.as_bytes()).into();
+    if let Some((_, found)) = SEEN
+        .lock()
+        .ok()
+        .and_then(|seen| seen.iter().find(|(k, _)| *k == key).cloned())
+    {
+        return found;
+    }
+    let owned = text.to_string();
+    let found = match super::template::submit(move || super::pdf::check_template(&owned))
+        .wait(super::template::MAX_TIME)
+    {
+        Ok(found) => found,
+        Err(super::template::Deadline::Passed) => vec![(
+            format!(
+                "compiling a sample convention took more than {} s and was stopped (a loop without end?)",
+                super::template::MAX_TIME.as_secs()
+            ),
+            None,
+        )],
+        Err(super::template::Deadline::Failed(why)) => vec![(why, None)],
+    };
+    if let Ok(mut seen) = SEEN.lock() {
+        // The last few versions of a template being edited.
+        if seen.len() >= 8 {
+            seen.remove(0);
+        }
+        seen.push((key, found.clone()));
+    }
+    found
+}
+
 impl RuleSource for TemplateChecks {
     fn snapshot(&self, snapshot: &Snapshot, out: &mut Vec<Diagnostic>) {
         out.extend(super::theme::Theme::findings(snapshot));
         #[cfg(feature = "pdf")]
         if let Some((file, text)) = snapshot.template(super::theme::CONVENTION_TYP) {
-            // On the template worker, within its time: typst bounds `while`
-            // loops but not `for` loops over large ranges, nested.
-            let text = text.to_string();
-            let compiled = super::template::submit(move || super::pdf::check_template(&text))
-                .wait(super::template::MAX_TIME);
-            let found = match compiled {
-                Ok(found) => found,
-                Err(super::template::Deadline::Passed) => vec![(
-                    format!(
-                        "compiling a sample convention took more than {} s and was stopped (a loop without end?)",
-                        super::template::MAX_TIME.as_secs()
-                    ),
-                    None,
-                )],
-                Err(super::template::Deadline::Failed(why)) => vec![(why, None)],
-            };
-            for (message, span) in found {
+            for (message, span) in typst_template_findings(text) {
                 out.push(Diagnostic::new(
                     Rule::Template,
                     Loc::new(file, span.unwrap_or(0..0)),
