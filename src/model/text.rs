@@ -455,7 +455,13 @@ fn scan(text: &str) -> Structure {
                 // `pending` is in order: a binary search, then the few
                 // within this node (a text of nothing but placeholders
                 // stays linear).
-                let within = span();
+                let mut within = span();
+                if let NodeValue::CodeBlock(b) = &data.value
+                    && b.fenced
+                {
+                    // The opening fence and its info string print nothing.
+                    within.start = within.start.max(line_end(pos.start.line));
+                }
                 let from = pending.partition_point(|r| r.start < within.start);
                 out.placeholders.extend(
                     pending[from..]
@@ -551,12 +557,12 @@ mod tests {
     #[test]
     fn placeholders_in_printed_text_only_and_in_linear_time() {
         let text = parse_text(
-            "## A\n\nTODO here, `XXX` in code, <!-- TODO not here --> and\n\n```\nÀ COMPLÉTER\n```\n"
+            "## A\n\nTODO here, `XXX` in code, <!-- TODO not here --> and\n\n```TODO\nÀ COMPLÉTER\n```\n"
                 .into(),
             false,
         );
         let found: Vec<_> = text.placeholders.iter().map(|l| l.span().start).collect();
-        assert_eq!(found, [6, 18, 64]);
+        assert_eq!(found, [6, 18, 68]);
         // A text of nothing but placeholders: each is matched to its node
         // by a binary search (this took minutes when every node went
         // through the whole list).
