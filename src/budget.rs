@@ -21,6 +21,7 @@
 
 use std::alloc::{GlobalAlloc, Layout};
 use std::cell::Cell;
+use std::sync::atomic::{AtomicI64, Ordering};
 
 /// The global allocator `A`, with a memory limit on the threads that set one.
 pub struct Budgeted<A>(pub A);
@@ -31,31 +32,50 @@ pub struct Budgeted<A>(pub A);
 /// "no limit" first cost render 5 % of its CPU, typst allocating that much).
 const UNLIMITED: i64 = 1 << 62;
 
+/// What all limited work of the process may hold at once, drawn by each
+/// limited thread in [`CHUNK`]s: without it, each core rendering at once
+/// could hold its own limit's worth.
+pub const TOTAL: usize = 6 << 30;
+
+/// How much a limited thread draws from [`TOTAL`] at a time: the shared
+/// count is touched once per megabyte, not once per allocation.
+const CHUNK: i64 = 1 << 20;
+
+/// What is left of [`TOTAL`].
+static POOL: AtomicI64 = AtomicI64::new(TOTAL as i64);
+
 thread_local! {
-    /// Bytes this thread may still allocate, net ([`UNLIMITED`] without a limit).
+    /// Bytes this thread may still allocate, net, before drawing again
+    /// ([`UNLIMITED`] without a limit).
     static LEFT: Cell<i64> = const { Cell::new(UNLIMITED) };
+    /// Bytes the current limit drew from [`POOL`], given back when it ends.
+    static DRAWN: Cell<i64> = const { Cell::new(0) };
     /// What the limit is for, named in the message when it is passed.
     static WHAT: Cell<&'static str> = const { Cell::new("") };
-    /// The limit, for the message.
+    /// The limit (0: none).
     static LIMIT: Cell<usize> = const { Cell::new(0) };
 }
 
 /// While the returned guard lives, this thread may allocate at most
-/// `bytes` (more than zero) more than it frees; `what` names the work in
-/// the message printed when it does not keep to it. The limit is this
-/// thread's: several threads doing such work at once may together hold
-/// several limits' worth. A guard set inside another replaces its limit
-/// until dropped, then the outer one counts on from where it was.
+/// `bytes` (more than zero) more than it frees, and all threads under a
+/// limit at most [`TOTAL`] together; `what` names the work in the message
+/// given when it does not keep to them. A guard set inside another
+/// replaces its limit until dropped, then the outer one counts on from
+/// where it was. What a guard drew is given back when it ends, even if
+/// what it allocated lives on (a rendering's output): the total bounds
+/// work running at once, and never leaks.
 pub fn limit(bytes: usize, what: &'static str) -> Limit {
     let previous = Limit {
         left: LEFT.get(),
+        drawn: DRAWN.get(),
         what: WHAT.get(),
         limit: LIMIT.get(),
         _this_thread: std::marker::PhantomData,
     };
-    LEFT.set(i64::try_from(bytes).unwrap_or(UNLIMITED).min(UNLIMITED));
+    LEFT.set(0);
+    DRAWN.set(0);
     WHAT.set(what);
-    LIMIT.set(bytes);
+    LIMIT.set(bytes.max(1));
     previous
 }
 
@@ -63,6 +83,7 @@ pub fn limit(bytes: usize, what: &'static str) -> Limit {
 /// that set it: not `Send`).
 pub struct Limit {
     left: i64,
+    drawn: i64,
     what: &'static str,
     limit: usize,
     _this_thread: std::marker::PhantomData<*const ()>,
@@ -70,7 +91,9 @@ pub struct Limit {
 
 impl Drop for Limit {
     fn drop(&mut self) {
+        POOL.fetch_add(DRAWN.get(), Ordering::Relaxed);
         LEFT.set(self.left);
+        DRAWN.set(self.drawn);
         WHAT.set(self.what);
         LIMIT.set(self.limit);
     }
@@ -87,7 +110,7 @@ fn count(bytes: usize, grow: bool) {
             let l = left.get().wrapping_sub(bytes as i64);
             left.set(l);
             if l < 0 {
-                exceeded();
+                draw();
             }
         } else {
             left.set(left.get().wrapping_add(bytes as i64));
@@ -95,28 +118,47 @@ fn count(bytes: usize, grow: bool) {
     });
 }
 
-/// What to do when a thread passes its limit, given what the limit was
-/// for and the limit in bytes: set once by the front end.
-static ON_EXCEEDED: std::sync::OnceLock<fn(&'static str, usize) -> !> = std::sync::OnceLock::new();
+/// What to do when a thread passes its limit or the total: given what the
+/// limit was for, the limit and the total, in bytes. Set once by the
+/// front end.
+static ON_EXCEEDED: std::sync::OnceLock<fn(&'static str, usize, usize) -> !> =
+    std::sync::OnceLock::new();
 
-/// Say what happens when a thread passes its [`limit`]: `handler` gets
-/// what the limit was for and the limit in bytes, and must not return
-/// (it may allocate: the thread has no limit any more). The first call wins.
-pub fn on_exceeded(handler: fn(&'static str, usize) -> !) {
+/// Say what happens when a thread passes its [`limit`] or all of them
+/// [`TOTAL`]: `handler` gets what the limit was for, the limit and the
+/// total, and must not return (it may allocate: the thread has no limit
+/// any more). The first call wins.
+pub fn on_exceeded(handler: fn(&'static str, usize, usize) -> !) {
     let _ = ON_EXCEEDED.set(handler);
 }
 
+/// Draw the chunks this thread lacks, within its limit and what is left
+/// of the total.
 #[cold]
 #[inline(never)]
-fn exceeded() {
-    // What follows may allocate: not against the limit any more.
-    LEFT.set(UNLIMITED);
-    if LIMIT.get() == 0 {
+fn draw() {
+    let limit = LIMIT.get();
+    if limit == 0 {
         // No limit here: an exabyte request, which the allocator refuses.
+        LEFT.set(UNLIMITED);
         return;
     }
+    let short = LEFT.get().unsigned_abs() as i64;
+    let chunks = (short + CHUNK - 1) / CHUNK * CHUNK;
+    let drawn = DRAWN.get() + chunks;
+    if drawn <= limit as i64 && POOL.fetch_sub(chunks, Ordering::Relaxed) >= chunks {
+        DRAWN.set(drawn);
+        LEFT.set(LEFT.get() + chunks);
+        return;
+    }
+    if drawn <= limit as i64 {
+        // The total ran out: this thread's draw is given back.
+        POOL.fetch_add(chunks, Ordering::Relaxed);
+    }
+    // What follows may allocate: not against the limit any more.
+    LEFT.set(UNLIMITED);
     match ON_EXCEEDED.get() {
-        Some(handler) => handler(WHAT.get(), LIMIT.get()),
+        Some(handler) => handler(WHAT.get(), limit, TOTAL),
         None => std::process::abort(),
     }
 }
@@ -158,21 +200,26 @@ mod tests {
     use super::*;
 
     #[test]
-    fn limits_nest_and_count_net() {
-        LEFT.set(UNLIMITED);
+    fn limits_draw_chunks_nest_and_give_back() {
         {
-            let _outer = limit(1000, "outer");
+            let _outer = limit(100 * CHUNK as usize, "outer");
             count(300, true);
+            // One chunk drawn for 300 bytes; freeing adds to what is left.
+            assert_eq!((LEFT.get(), DRAWN.get()), (CHUNK - 300, CHUNK));
             count(100, false);
-            assert_eq!(LEFT.get(), 800);
+            assert_eq!(LEFT.get(), CHUNK - 200);
             {
-                let _inner = limit(50, "inner");
-                count(20, true);
-                assert_eq!((LEFT.get(), WHAT.get()), (30, "inner"));
+                let _inner = limit(50 * CHUNK as usize, "inner");
+                count(3 * CHUNK as usize + 1, true);
+                assert_eq!(DRAWN.get(), 4 * CHUNK);
+                assert_eq!(WHAT.get(), "inner");
             }
-            assert_eq!((LEFT.get(), WHAT.get()), (800, "outer"));
+            assert_eq!(
+                (LEFT.get(), DRAWN.get(), WHAT.get()),
+                (CHUNK - 200, CHUNK, "outer")
+            );
         }
-        assert_eq!(LEFT.get(), UNLIMITED);
+        assert_eq!((LEFT.get(), DRAWN.get()), (UNLIMITED, 0));
         // Without a limit there is room for anything a machine could give.
         count(1 << 50, true);
         assert!(LEFT.get() > 0);

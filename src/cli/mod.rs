@@ -133,13 +133,15 @@ pub fn main() -> ExitCode {
 /// allocator: nothing here may panic (a closed stderr is ignored), and the
 /// process ends without running exit handlers or thread-local destructors,
 /// which could find the interrupted code's state half changed.
-fn out_of_memory(what: &'static str, limit: usize) -> ! {
+fn out_of_memory(what: &'static str, limit: usize, total: usize) -> ! {
     use std::io::Write as _;
     let _ = writeln!(
         std::io::stderr().lock(),
-        "error: {what} needed more than {} MB of memory; cpo stopped rather than exhaust the \
-         machine's (a loop or a range without end?)",
-        limit >> 20
+        "error: {what} needed more than {} MB of memory (or all templates' work at once more \
+         than {} MB); cpo stopped rather than exhaust the machine's (a loop or a range without \
+         end?)",
+        limit >> 20,
+        total >> 20
     );
     #[cfg(unix)]
     // SAFETY: `_exit` only ends the process.
