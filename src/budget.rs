@@ -10,10 +10,11 @@
 //!
 //! [`Budgeted`] wraps the global allocator (the `cpo` binary and the
 //! benchmarks install it) and counts, on a thread that set a [`limit`],
-//! what the thread allocates net of what it frees. Beyond the limit it
-//! does not try: it says what ran out and exits with code 2 (an input
-//! cpo cannot process), before the allocation. A thread without a limit
-//! pays one thread-local read per allocation.
+//! what the thread allocates net of what it frees, drawn a megabyte at a
+//! time from a [`TOTAL`] all such threads share. Beyond its limit or the
+//! total it does not try: the front end says what ran out and exits with
+//! code 2 (an input cpo cannot process), before the allocation. Counting
+//! is a thread-local subtraction and a sign test per allocation.
 //!
 //! An allocator cannot return an error to its caller: the front end says
 //! what to do instead ([`on_exceeded`]: `cli` prints and exits); without
