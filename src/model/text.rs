@@ -152,6 +152,25 @@ pub fn parse(
         } else {
             read_front_matter(file, yaml, yaml_start, &mut text, diags);
         }
+        // The title prints as the heading of the centre's part: its
+        // placeholders, where they are written (not in YAML comments).
+        if text
+            .title
+            .as_deref()
+            .is_some_and(|t| !super::placeholders(t).is_empty())
+        {
+            let mut line_start = 0;
+            for line in yaml.split_inclusive('\n') {
+                if !line.trim_start().starts_with('#') {
+                    text.placeholders
+                        .extend(super::placeholders(line).into_iter().map(|r| {
+                            let from = yaml_start + line_start;
+                            Loc::new(file, from + r.start..from + r.end)
+                        }));
+                }
+                line_start += line.len();
+            }
+        }
     }
     let body = &source[body_start..];
     let structure = scan(body);
@@ -197,7 +216,8 @@ pub fn parse(
         .into_iter()
         .map(|(url, r)| (url, at(r)))
         .collect();
-    text.placeholders = structure.placeholders.into_iter().map(at).collect();
+    text.placeholders
+        .extend(structure.placeholders.into_iter().map(at));
     text
 }
 
@@ -566,6 +586,13 @@ mod tests {
         // A text of nothing but placeholders: each is matched to its node
         // by a binary search (this took minutes when every node went
         // through the whole list).
+        // The front matter's title prints too; a YAML comment does not.
+        let text = parse_text(
+            "---\n# TODO: a note\ntitle: \"Projet XXX\"\n---\nTexte.\n".into(),
+            true,
+        );
+        let found: Vec<_> = text.placeholders.iter().map(|l| l.span().start).collect();
+        assert_eq!(found, [34]);
         let many = "XXX\n".repeat(50_000);
         let text = parse_text(many, false);
         assert_eq!(text.placeholders.len(), 50_000);
