@@ -159,14 +159,6 @@ pub fn todos(values: &[Loc], text: &[Loc], severity: Severity, diags: &mut Vec<D
     }
 }
 
-/// The severity of `todo` in a centre's files, by the convention's status.
-pub fn todo_severity(status: crate::model::centre::Status) -> Severity {
-    match status {
-        crate::model::centre::Status::Draft => Severity::Warning,
-        _ => Severity::Error,
-    }
-}
-
 /// A percentage goes from 0 to 100.
 fn percent(tree: &Node, path: &[&str], diags: &mut Vec<Diagnostic>) {
     if let Some(node) = tree.path(path)

@@ -119,6 +119,17 @@ fn batch(n: usize) -> usize {
     (n / (4 * rayon::current_num_threads())).clamp(1, BATCH)
 }
 
+/// The severity of what a convention still lacks to be signed (a
+/// habilitation, a placeholder left to fill in): a warning while it is
+/// drafted, an error once it is ready to sign or signed.
+pub(crate) fn until_signing(status: crate::model::centre::Status) -> Severity {
+    use crate::model::centre::Status;
+    match status {
+        Status::Draft => Severity::Warning,
+        Status::Ready | Status::Signed => Severity::Error,
+    }
+}
+
 /// Check a snapshot: every finding (severities from `[lints]` and
 /// `--deny warnings`), and the conventions resolved on the way.
 pub fn check(snapshot: &Snapshot, options: &Options, sources: &[&dyn RuleSource]) -> Outcome {
@@ -254,7 +265,7 @@ fn check_centre(
     let severity = centre
         .data
         .as_ref()
-        .map_or(Severity::Warning, |d| files::todo_severity(d.data.status));
+        .map_or(Severity::Warning, |d| until_signing(d.data.status));
     let values = centre.data.as_ref().map_or(&[][..], |d| &d.todos);
     let text = centre
         .text

@@ -3,12 +3,12 @@
 //! comptes, the CAF's agrément, and the charte de la laïcité a CAF annexes.
 
 use super::PeriodCx;
-use crate::diag::{Diagnostic, Loc, Rule, Severity};
+use crate::diag::{Diagnostic, Loc, Rule};
 use crate::ident;
 use crate::merge::Convention;
 use crate::model::Amount;
 use crate::model::budget::SubsidyCategory;
-use crate::model::centre::{CentreKind, Status};
+use crate::model::centre::CentreKind;
 use crate::model::parties::{AgrementKind, CHARTE_LAICITE_CAF};
 
 /// The yearly public subsidies above which an association appoints a
@@ -27,10 +27,7 @@ pub fn centre(_cx: &PeriodCx<'_>, conv: &Convention, diags: &mut Vec<Diagnostic>
 /// error once it is ready to sign or signed.
 fn habilitations(conv: &Convention, diags: &mut Vec<Diagnostic>) {
     let data = &conv.data;
-    let severity = match data.status {
-        Status::Draft => Severity::Warning,
-        Status::Ready | Status::Signed => Severity::Error,
-    };
+    let severity = super::until_signing(data.status);
     for s in &data.signatories {
         if s.habilitation.is_none() {
             let loc = conv.tree.loc_of(&["signatories", &s.id, "id"]);

@@ -347,17 +347,15 @@ pub fn placeholders(text: &str) -> Vec<std::ops::Range<usize>> {
         } else if rest.starts_with("XXX") && (at == 0 || bytes[at - 1] != b'X') {
             // A run of X, taken whole from its start.
             Some(at..at + rest.len() - rest.trim_start_matches('X').len())
-        } else if rest.starts_with("COMPLÉTER") || rest.starts_with("COMPLETER") {
-            let len = if rest.starts_with("COMPLÉTER") {
-                10
-            } else {
-                9
-            };
+        } else if let Some(word) = ["COMPLÉTER", "COMPLETER"]
+            .into_iter()
+            .find(|w| rest.starts_with(w))
+        {
             let before = &text[..at];
             ["À ", "A ", "À\u{a0}", "A\u{a0}"]
-                .iter()
-                .find(|p| before.ends_with(*p))
-                .map(|p| at - p.len()..at + len)
+                .into_iter()
+                .find(|p| before.ends_with(p))
+                .map(|p| at - p.len()..at + word.len())
         } else {
             None
         };

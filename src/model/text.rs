@@ -583,9 +583,6 @@ mod tests {
         );
         let found: Vec<_> = text.placeholders.iter().map(|l| l.span().start).collect();
         assert_eq!(found, [6, 18, 68]);
-        // A text of nothing but placeholders: each is matched to its node
-        // by a binary search (this took minutes when every node went
-        // through the whole list).
         // The front matter's title prints too; a YAML comment does not.
         let text = parse_text(
             "---\n# TODO: a note\ntitle: \"Projet XXX\"\n---\nTexte.\n".into(),
@@ -593,6 +590,9 @@ mod tests {
         );
         let found: Vec<_> = text.placeholders.iter().map(|l| l.span().start).collect();
         assert_eq!(found, [34]);
+        // A text of nothing but placeholders: each is matched to its node
+        // by a binary search (this took minutes when every node went
+        // through the whole list).
         let many = "XXX\n".repeat(50_000);
         let text = parse_text(many, false);
         assert_eq!(text.placeholders.len(), 50_000);
