@@ -1,12 +1,16 @@
-//! A memory budget for the work a repository's templates make cpo do.
+//! Budgets for the work a repository's templates make cpo do: memory
+//! ([`limit`]) and time ([`deadline`]).
 //!
 //! base.md, the page templates and `templates/convention.typ` are code a
 //! pull request can change, and CI runs `cpo check` and `cpo render` on
-//! it. Their time is bounded (see `render::template`), but within that
-//! time a template can ask for more memory than the machine has: a tera
-//! string doubled in a loop reached 2 GB in 5 s, and typst's
+//! it. Tera renderings and check's compilation of the typst template run
+//! on a worker that is abandoned after 5 s (see `render::template`), but
+//! within that time a template can ask for more memory than the machine
+//! has: a tera string doubled in a loop reached 2 GB in 5 s, and typst's
 //! `range(400000000)` asks for 6.4 GB at once; the allocator then fails
-//! and the process aborts, or the kernel kills it, or another job's.
+//! and the process aborts, or the kernel kills it, or another job's. And a
+//! typst template whose loops grow with a convention's data passes check's
+//! sample in milliseconds, then keeps `render` busy for hours.
 //!
 //! [`Budgeted`] wraps the global allocator (the `cpo` binary and the
 //! benchmarks install it) and counts, on a thread that set a [`limit`],
@@ -16,13 +20,22 @@
 //! code 2 (an input cpo cannot process), before the allocation. Counting
 //! is a thread-local subtraction and a sign test per allocation.
 //!
-//! An allocator cannot return an error to its caller: the front end says
-//! what to do instead ([`on_exceeded`]: `cli` prints and exits); without
-//! one the process aborts, as on a failed allocation.
+//! A [`deadline`] is watched by one thread of the process, which wakes
+//! when the earliest one in force passes: the front end then says what
+//! took too long and exits with code 2. Setting one is a lock and a
+//! wake-up, for work of milliseconds or more (a PDF).
+//!
+//! An allocator cannot return an error to its caller, nor can work that
+//! cannot be interrupted (typst) be given up halfway: the front end says
+//! what to do instead ([`on_exceeded`], [`on_overtime`]: `cli` prints and
+//! exits). Without a handler a limit passed aborts the process, as a
+//! failed allocation would, and a deadline is not watched.
 
 use std::alloc::{GlobalAlloc, Layout};
 use std::cell::Cell;
 use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Condvar, Mutex};
+use std::time::{Duration, Instant};
 
 /// The global allocator `A`, with a memory limit on the threads that set one.
 pub struct Budgeted<A>(pub A);
@@ -196,6 +209,107 @@ unsafe impl<A: GlobalAlloc> GlobalAlloc for Budgeted<A> {
     }
 }
 
+/// What to do when a [`deadline`] passes: given what it was for and the
+/// time it had. Set once by the front end.
+static ON_OVERTIME: std::sync::OnceLock<fn(&str, Duration) -> !> = std::sync::OnceLock::new();
+
+/// Say what happens when a [`deadline`] passes: `handler` gets what the
+/// work was and the time it had, and must not return (the work goes on
+/// meanwhile on its own thread). It runs on the watching thread. The
+/// first call wins; before it, deadlines are not watched.
+pub fn on_overtime(handler: fn(&str, Duration) -> !) {
+    let _ = ON_OVERTIME.set(handler);
+}
+
+/// The deadlines in force, for the watching thread.
+struct Watched {
+    /// The number of the next deadline set.
+    next: u64,
+    /// (number, when it passes, the time it gave, what the work is).
+    running: Vec<(u64, Instant, Duration, String)>,
+}
+
+static WATCHED: Mutex<Watched> = Mutex::new(Watched {
+    next: 0,
+    running: Vec::new(),
+});
+
+/// Wakes the watching thread when a deadline is set.
+static WAKE: Condvar = Condvar::new();
+
+/// While the returned guard lives, the work it names must end within
+/// `within`, or the front end's [`on_overtime`] handler runs (`cli`: it
+/// says `what` took too long and exits with code 2). For work that cannot
+/// be interrupted and whose time a repository's templates decide.
+pub fn deadline(within: Duration, what: impl Into<String>) -> Deadline {
+    if let Some(&handler) = ON_OVERTIME.get() {
+        static WATCHING: std::sync::Once = std::sync::Once::new();
+        WATCHING.call_once(|| {
+            // Without a thread to watch them, deadlines are kept but not
+            // watched: the work runs as long as it takes.
+            let _ = std::thread::Builder::new()
+                .name("cpo-deadlines".into())
+                .spawn(move || watch(handler));
+        });
+    }
+    let mut watched = lock_watched();
+    let number = watched.next;
+    watched.next += 1;
+    watched
+        .running
+        .push((number, Instant::now() + within, within, what.into()));
+    drop(watched);
+    WAKE.notify_one();
+    Deadline(number)
+}
+
+/// A [`deadline`] in force, lifted on drop.
+#[must_use = "the deadline is lifted when this guard is dropped"]
+pub struct Deadline(u64);
+
+impl Drop for Deadline {
+    fn drop(&mut self) {
+        lock_watched().running.retain(|(n, ..)| *n != self.0);
+    }
+}
+
+/// The deadlines, whatever a thread that held them did: the list stays
+/// whole under a panic (a push, a `retain`).
+fn lock_watched() -> std::sync::MutexGuard<'static, Watched> {
+    WATCHED
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// The watching thread: sleeps until the earliest deadline in force, or
+/// until one is set, and calls `handler` for the first that passed.
+fn watch(handler: fn(&str, Duration) -> !) {
+    let mut watched = lock_watched();
+    loop {
+        let now = Instant::now();
+        let earliest = watched.running.iter().min_by_key(|(_, at, ..)| *at);
+        match earliest {
+            None => {
+                watched = WAKE
+                    .wait(watched)
+                    .unwrap_or_else(|poisoned| poisoned.into_inner());
+            }
+            Some((_, at, within, what)) if *at <= now => {
+                let (within, what) = (*within, what.clone());
+                drop(watched);
+                handler(&what, within);
+            }
+            Some((_, at, ..)) => {
+                let wait = *at - now;
+                watched = WAKE
+                    .wait_timeout(watched, wait)
+                    .map(|(guard, _)| guard)
+                    .unwrap_or_else(|poisoned| poisoned.into_inner().0);
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -225,5 +339,25 @@ mod tests {
         count(1 << 50, true);
         assert!(LEFT.get() > 0);
         count(1 << 50, false);
+    }
+
+    #[test]
+    fn deadlines_are_lifted_when_their_work_ends() {
+        let in_force = |what: &str| {
+            lock_watched()
+                .running
+                .iter()
+                .filter(|(.., w)| w == what)
+                .count()
+        };
+        let first = deadline(Duration::from_secs(60), "first test work");
+        {
+            let _second = deadline(Duration::from_secs(1), "second test work");
+            assert_eq!(in_force("first test work"), 1);
+            assert_eq!(in_force("second test work"), 1);
+        }
+        assert_eq!(in_force("second test work"), 0);
+        drop(first);
+        assert_eq!(in_force("first test work"), 0);
     }
 }

@@ -18,8 +18,8 @@
 //! [`render`] writes the documents people sign; [`diff`] compares two
 //! periods or two revisions. [`fr`] owns French: wording and typography.
 //! [`cli`] parses arguments, calls the pipeline and is the only module
-//! that prints. [`budget`] limits the memory of the work templates make
-//! cpo do (in the allocator).
+//! that prints. [`budget`] limits the memory (in the allocator) and the
+//! time of the work templates make cpo do.
 
 pub mod budget;
 pub mod check;

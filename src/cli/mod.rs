@@ -110,6 +110,20 @@ pub enum Outcome {
 /// Parse the command line, run it, print errors, return the exit code.
 pub fn main() -> ExitCode {
     crate::budget::on_exceeded(out_of_memory);
+    crate::budget::on_overtime(overtime);
+    if let Some(value) = std::env::var_os("CPO_PDF_TIMEOUT") {
+        match value.to_str().and_then(|v| v.trim().parse::<u64>().ok()) {
+            Some(seconds) if seconds > 0 => {
+                crate::render::set_pdf_time_limit(std::time::Duration::from_secs(seconds))
+            }
+            _ => {
+                print_error(&anyhow::anyhow!(
+                    "CPO_PDF_TIMEOUT must be a whole number of seconds, more than 0 (got {value:?})"
+                ));
+                return ExitCode::from(2);
+            }
+        }
+    }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -142,6 +156,28 @@ fn out_of_memory(what: &'static str, limit: usize, total: usize) -> ! {
          end?)",
         limit >> 20,
         total >> 20
+    );
+    #[cfg(unix)]
+    // SAFETY: `_exit` only ends the process.
+    unsafe {
+        libc::_exit(2)
+    }
+    #[cfg(not(unix))]
+    std::process::exit(2)
+}
+
+/// Work under a deadline ([`crate::budget::deadline`]: a PDF) took too
+/// long: say so and stop. The work still runs on its own thread, so the
+/// process ends without waiting for it, nor running exit handlers that
+/// could find its state half changed.
+fn overtime(what: &str, within: std::time::Duration) -> ! {
+    use std::io::Write as _;
+    let _ = writeln!(
+        std::io::stderr().lock(),
+        "error: {what} took more than {} s and was stopped, with the rest of the run: a loop \
+         without end in templates/convention.typ, or a convention or annex too large to lay \
+         out in that time? (CPO_PDF_TIMEOUT=SECONDS allows longer)",
+        within.as_secs()
     );
     #[cfg(unix)]
     // SAFETY: `_exit` only ends the process.

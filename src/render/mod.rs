@@ -221,8 +221,28 @@ fn layout_pdf_annexes(doc: &mut ir::Document) -> Result<(), String> {
     Ok(())
 }
 
+/// How long making one PDF may take by default (its annexes' pages laid
+/// out, typst's compilation): ten times the longest measured, a
+/// convention of 60,000 sections. Neither can be interrupted, and a typst
+/// template whose loops grow with a convention's data passes check's
+/// sample convention in no time: past it, the front end stops cpo
+/// ([`crate::budget::deadline`]).
+pub const PDF_TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(120);
+
+static PDF_TIME: std::sync::OnceLock<std::time::Duration> = std::sync::OnceLock::new();
+
+/// Give every PDF of the process `limit` instead of [`PDF_TIME_LIMIT`]
+/// (`CPO_PDF_TIMEOUT`, read by `cli`). The first call wins.
+pub fn set_pdf_time_limit(limit: std::time::Duration) {
+    let _ = PDF_TIME.set(limit);
+}
+
 #[cfg(feature = "pdf")]
 fn pdf_bytes(theme: &Theme, doc: &ir::Document) -> Result<Vec<u8>, String> {
+    let _deadline = crate::budget::deadline(
+        *PDF_TIME.get().unwrap_or(&PDF_TIME_LIMIT),
+        format!("the PDF of `{}` ({})", doc.meta.id, doc.meta.period),
+    );
     if doc.pdf_files.is_empty() {
         return pdf::render(doc, theme.typst()).map_err(|e| e.to_string());
     }

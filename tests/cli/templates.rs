@@ -113,3 +113,76 @@ fn base_md_may_name_the_project_annex() {
     let md = repo.read("dist/2022-2025/beaulieu.md");
     assert!(md.contains("figure à l’annexe "), "{md}");
 }
+
+/// A typst template whose loops grow with a convention's data passes
+/// check's sample convention at once, then would keep `render` busy for
+/// hours: each PDF has `CPO_PDF_TIMEOUT` seconds (120 by default), past
+/// which cpo says which PDF took too long and stops with exit code 2,
+/// leaving no PDF behind, whole or in part.
+#[cfg(feature = "pdf")]
+#[test]
+fn a_pdf_that_takes_too_long_stops_render_with_a_message() {
+    let repo = Repo::fixture("clean");
+    let template = std::fs::read_to_string(
+        crate::harness::project_root().join("src/render/templates/convention.typ"),
+    )
+    .unwrap();
+    // check compiles the template on a sample convention named `exemple`.
+    repo.write(
+        "templates/convention.typ",
+        "#if json(\"/meta.json\").id != \"exemple\" {\n  let n = 0\n  for i in range(100000) { for j in range(100000) { n += 1 } }\n}\n"
+            .to_string()
+            + &template,
+    );
+    repo.cpo(&["check"]).code(0);
+
+    let started = std::time::Instant::now();
+    let mut child = crate::harness::cpo_command()
+        .arg("-C")
+        .arg(repo.path())
+        .args(["render", "--format", "pdf", "--out", "dist"])
+        .env("CPO_PDF_TIMEOUT", "1")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("running cpo");
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("waiting for cpo") {
+            break status;
+        }
+        if started.elapsed() > std::time::Duration::from_secs(60) {
+            let _ = child.kill();
+            panic!("render still running after 60 s: the PDF time limit did not stop it");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("the PDF of `beaulieu` (2022-2025) took more than 1 s")
+            && stderr.contains("CPO_PDF_TIMEOUT"),
+        "{stderr}"
+    );
+    let written: Vec<_> = walkdir::WalkDir::new(repo.file("dist"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.path().display().to_string())
+        .collect();
+    assert!(written.is_empty(), "{written:?}");
+
+    // Not a number of seconds: said before anything runs.
+    let mut cmd = crate::harness::cpo_command();
+    cmd.arg("-C")
+        .arg(repo.path())
+        .arg("check")
+        .env("CPO_PDF_TIMEOUT", "2 min");
+    let out = cmd.output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("CPO_PDF_TIMEOUT must be a whole number"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
