@@ -137,7 +137,8 @@ pub fn period(period: &Period, diags: &mut Vec<Diagnostic>) {
 }
 
 /// `todo`: what is left to fill in, as the loader found it in one file's
-/// string values (base.toml, a centre's TOML: the centres' are reported
+/// values (base.toml, a centre's TOML: empty strings and placeholders,
+/// also where a number or a date belongs; the centres' are reported
 /// with the centre, in parallel) and in the text of its Markdown (base.md,
 /// a centre's). A warning while a convention is drafted; an error in a
 /// centre's files once it is `ready` or `signed`, since the placeholder
@@ -147,7 +148,9 @@ pub fn todos(values: &[Loc], text: &[Loc], severity: Severity, diags: &mut Vec<D
         diags.push(
             Diagnostic::new(Rule::Todo, loc.clone(), "this value is still to fill in")
                 .with_severity(severity)
-                .with_help("replace the placeholder with the real value"),
+                .with_help(
+                    "write the real value in place of the placeholder or the empty text (or remove an optional key)",
+                ),
         );
     }
     for loc in text {

@@ -10,7 +10,7 @@ use super::duplicates;
 use crate::diag::{Diagnostic, Loc, Rule};
 use crate::ident;
 use crate::merge::Convention;
-use crate::model::{Node, Period, is_valid_id};
+use crate::model::{Node, Period, is_unfilled, is_valid_id};
 
 /// Ids of the base's arrays of tables, its signatories' SIRETs.
 pub fn base(period: &Period, diags: &mut Vec<Diagnostic>) {
@@ -100,7 +100,7 @@ pub fn centre(conv: &Convention, diags: &mut Vec<Diagnostic>) {
         "the association",
         diags,
     );
-    if let Some(rna) = &data.association.rna
+    if let Some(rna) = data.association.rna.as_deref().filter(|v| !is_unfilled(v))
         && let Err(e) = ident::check_rna(rna)
     {
         diags.push(
@@ -113,7 +113,9 @@ pub fn centre(conv: &Convention, diags: &mut Vec<Diagnostic>) {
         );
     }
     for (i, qpv) in data.territory.qpv.iter().enumerate() {
-        if let Err(e) = ident::check_qpv(qpv) {
+        if let Err(e) = ident::check_qpv(qpv)
+            && !is_unfilled(qpv)
+        {
             diags.push(
                 Diagnostic::new(
                     Rule::Qpv,
@@ -138,8 +140,11 @@ pub fn centre(conv: &Convention, diags: &mut Vec<Diagnostic>) {
     }
 }
 
+/// `siret`, for a value filled in (`todo` reports one that is not).
 fn siret(value: &str, loc: Loc, whose: &str, diags: &mut Vec<Diagnostic>) {
-    if let Err(e) = ident::check_siret(value) {
+    if let Err(e) = ident::check_siret(value)
+        && !is_unfilled(value)
+    {
         diags.push(
             Diagnostic::new(Rule::Siret, loc, format!("the SIRET of {whose}, `{value}`, is not valid: {e}"))
                 .with_help("a SIRET is 14 digits (SIREN + NIC) whose Luhn checksum holds; check it on annuaire-entreprises.data.gouv.fr"),
@@ -169,7 +174,7 @@ impl CentreSiret {
 /// Two centres of a period with one SIRET.
 pub fn across_centres(centres: &[CentreSiret], diags: &mut Vec<Diagnostic>) {
     let mut by_siret: BTreeMap<&str, Vec<&CentreSiret>> = BTreeMap::new();
-    for c in centres {
+    for c in centres.iter().filter(|c| !is_unfilled(&c.siret)) {
         by_siret.entry(c.siret.as_str()).or_default().push(c);
     }
     for (siret, same) in by_siret {

@@ -72,7 +72,7 @@ fn habilitations(conv: &Convention, diags: &mut Vec<Diagnostic>) {
 /// `iban`: the account the subsidy is paid to.
 fn bank(conv: &Convention, diags: &mut Vec<Diagnostic>) {
     let a = &conv.data.association;
-    let todo = crate::model::is_todo;
+    let todo = crate::model::is_unfilled;
     if let Some(iban) = a.iban.as_deref().filter(|v| !todo(v))
         && let Err(e) = ident::check_iban(iban)
     {

@@ -115,7 +115,7 @@ rules! {
     BadPeriodLabel = "bad-period-label", Files, Error,
         "a period folder not named START-END, or not matching the dates of its base.toml";
     Todo = "todo", Files, Warning,
-        "a value or a text still to fill in (`TODO`, `XXX`, « À COMPLÉTER »), as `cpo init` and `cpo new` leave them";
+        "a value or a text still to fill in (`TODO`, `XXX`, « À COMPLÉTER », an empty value), as `cpo init` and `cpo new` leave them";
     SpecialFile = "special-file", Files, Error,
         "a symbolic link leaving the repository, a FIFO, a device, a folder where a file belongs or a file where a folder belongs: never read";
     TooLarge = "too-large", Files, Error,
@@ -237,7 +237,9 @@ impl Rule {
                 "Reports a value or a text still to fill in: `TODO` (as `cpo init` and `cpo new \
                  centre` write values), `XXX` or « À COMPLÉTER » / « A COMPLETER » in capitals, \
                  in a TOML value or in the text of base.md or a centre's Markdown (HTML comments \
-                 are notes to editors, not looked at). It would print in the convention people \
+                 are notes to editors, not looked at), and an empty TOML value (as `cpo new \
+                 centre` writes the names it cannot know). A placeholder where a number or a \
+                 date belongs is reported here rather than as `wrong-type`. It would print in the convention people \
                  sign, or fail to identify a party or an account: a warning while the centre's \
                  `status` is `draft`, an error in its files once it is `ready` or `signed` (in \
                  the base files, which have no status, always a warning). Replace it with the \

@@ -40,8 +40,8 @@ pub struct Parsed<T> {
     pub file: FileId,
     pub tree: Node,
     pub data: T,
-    /// Where string values are still to fill in (see [`is_todo`]): found
-    /// while the tree is fresh, reported by the `todo` rule.
+    /// Where string values are still to fill in (see [`is_unfilled`]):
+    /// found while the tree is fresh, reported by the `todo` rule.
     pub todos: Vec<Loc>,
 }
 
@@ -298,15 +298,23 @@ fn parse_toml<T: serde::de::DeserializeOwned>(
         Err(diags) => return (None, diags),
     };
     let mut diags = control_characters_in_values(&tree);
+    // Before the tree is repaired: a placeholder where a number or a date
+    // belongs (`amount = "À COMPLÉTER"`) is still to fill in, and `todo`
+    // says so rather than `wrong-type`.
+    let todos = todo_values(&tree);
     let (value, errors) = node::from_node_all::<T>(tree);
     diags.extend(
         errors
             .into_iter()
+            .filter(|e| {
+                !(e.rule == crate::diag::Rule::WrongType
+                    && e.loc.as_ref().is_some_and(|loc| todos.contains(loc)))
+            })
             .map(|e| e.into_diagnostic(&Loc::file_start(file))),
     );
     let parsed = value.map(|(data, tree)| Parsed {
         file,
-        todos: todo_values(&tree),
+        todos,
         tree,
         data,
     });
@@ -316,6 +324,13 @@ fn parse_toml<T: serde::de::DeserializeOwned>(
 /// Whether a value is a placeholder left to fill in (see [`placeholders`]).
 pub fn is_todo(value: &str) -> bool {
     !placeholders(value).is_empty()
+}
+
+/// Whether a string value is still to fill in: empty (as `cpo new centre`
+/// writes the names it cannot know) or holding a placeholder. The `todo`
+/// rule reports it; the rules about a value's form (SIRET, IBAN…) leave it.
+pub fn is_unfilled(value: &str) -> bool {
+    value.trim().is_empty() || is_todo(value)
 }
 
 /// Where a text holds a placeholder left to fill in: the word `TODO` in any
@@ -372,7 +387,7 @@ pub fn placeholders(text: &str) -> Vec<std::ops::Range<usize>> {
 fn todo_values(tree: &Node) -> Vec<Loc> {
     let mut out = Vec::new();
     for_each_string(tree, |s, loc| {
-        if is_todo(s) {
+        if is_unfilled(s) {
             out.push(loc.clone());
         }
     });

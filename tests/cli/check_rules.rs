@@ -102,6 +102,36 @@ fn todo() {
     );
 }
 
+/// Empty values (as `cpo new centre` writes the names it cannot know) are
+/// still to fill in too, and so is a placeholder where a number belongs:
+/// `todo` reports them, not `wrong-type` nor the rules about a value's form.
+#[test]
+fn todo_for_empty_values_and_where_a_number_belongs() {
+    let repo = clean();
+    repo.replace(TOML, "siret = \"73282932000074\"", "siret = \"\"");
+    repo.replace(
+        TOML,
+        "legal_name = \"Association du Centre d'animation de Beaulieu\"",
+        "legal_name = \" \"",
+    );
+    repo.replace(TOML, "baseline = 4", "baseline = \"À COMPLÉTER\"");
+    expect(
+        &repo,
+        &[
+            f("todo", "warning", TOML, 6, 14),
+            f("todo", "warning", TOML, 7, 9),
+            f("todo", "warning", TOML, 23, 12),
+        ],
+    );
+    // A value of the wrong type that is no placeholder is still one.
+    repo.replace(TOML, "baseline = \"À COMPLÉTER\"", "baseline = \"quatre\"");
+    let found = findings(&repo, &[]);
+    assert!(
+        found.contains(&f("wrong-type", "error", TOML, 23, 12)),
+        "{found:?}"
+    );
+}
+
 #[test]
 fn encoding() {
     let repo = clean();

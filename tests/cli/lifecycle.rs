@@ -187,7 +187,8 @@ fn new_centre_scaffolds_from_the_base() {
         assert!(md.contains(&format!("{{#{section}}}")), "section {section}");
     }
     assert!(md.contains("<!--"), "guidance comments");
-    // What is left to fill in: the identity (errors) and the texts (warnings).
+    // What is left to fill in, warnings of a draft: the identity (`todo`,
+    // not a `siret` error on the empty SIRET) and the texts.
     let json = repo.cpo(&["check", "--format", "json", "beaulieu"]).json();
     let rules: Vec<&str> = json["diagnostics"]
         .as_array()
@@ -195,7 +196,23 @@ fn new_centre_scaffolds_from_the_base() {
         .iter()
         .map(|d| d["rule"].as_str().unwrap())
         .collect();
-    assert!(rules.contains(&"siret"), "{rules:?}");
+    assert!(!rules.contains(&"siret"), "{rules:?}");
+    assert_eq!(json["summary"]["errors"], 0, "{json}");
+    let siret_line = toml
+        .lines()
+        .position(|l| l.starts_with("siret = \"\""))
+        .unwrap()
+        + 1;
+    assert!(
+        json["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["rule"] == "todo"
+                && d["severity"] == "warning"
+                && d["line"].as_u64() == Some(siret_line as u64)),
+        "{json}"
+    );
     assert_eq!(rules.iter().filter(|r| **r == "empty-section").count(), 3);
     assert!(!rules.contains(&"raw-html"), "comments are not raw HTML");
     // Existing or invalid ids are refused.
