@@ -868,10 +868,16 @@ impl Loader<'_> {
             let Some(path) = layout::join_relative(&period.dir, name)
                 .filter(|p| p.starts_with(&format!("{}/", period.dir)))
             else {
-                out.insert(
-                    name.to_string(),
-                    AnnexFile::Unusable("its path leaves the period folder".into()),
-                );
+                let why = if name.chars().any(char::is_control) {
+                    "its path holds a control character"
+                } else if name.contains('\\') {
+                    "its path holds `\\`: folders are separated by `/`"
+                } else if name.starts_with('/') {
+                    "its path is absolute"
+                } else {
+                    "its path leaves the period folder"
+                };
+                out.insert(name.to_string(), AnnexFile::Unusable(why.into()));
                 continue;
             };
             let lower = name.to_ascii_lowercase();

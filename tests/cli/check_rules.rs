@@ -850,3 +850,36 @@ fn every_rule_is_listed_by_cpo_rules() {
     assert_eq!(json.as_array().unwrap().len(), cpo::diag::Rule::ALL.len());
     assert_eq!(json[0]["rule"], "encoding");
 }
+
+/// An annex path cpo will not open says why: the period folder left, an
+/// absolute path, a Windows separator, a control character.
+#[test]
+fn annex_paths_say_why_they_are_refused() {
+    for (path, why) in [
+        ("../../cpo.toml", "its path leaves the period folder"),
+        ("/etc/hosts.md", "its path is absolute"),
+        (
+            "annexes\\\\plan.pdf",
+            "its path holds `\\`: folders are separated by `/`",
+        ),
+        ("plan\\u0000.pdf", "its path holds a control character"),
+    ] {
+        let repo = clean();
+        repo.append(
+            TOML,
+            &format!("\n[[annexes]]\nid = \"plan\"\ntitle = \"Plan\"\nfile = \"{path}\"\n"),
+        );
+        let json = repo.cpo(&["check", "--format", "json"]).json();
+        let messages: Vec<&str> = json["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["rule"] == "annex-missing")
+            .map(|d| d["message"].as_str().unwrap())
+            .collect();
+        assert!(
+            messages.len() == 1 && messages[0].ends_with(why),
+            "{path}: {messages:?}"
+        );
+    }
+}
