@@ -182,6 +182,7 @@ pub fn centre(conv: &Convention, diags: &mut Vec<Diagnostic>) {
             if funded.is_none() && line.is_none() {
                 continue;
             }
+            let funded_given = funded;
             let (funded, line_amount) = (funded.unwrap_or_default(), line.unwrap_or_default());
             if funded != line_amount {
                 let loc = if line.is_some() {
@@ -192,10 +193,20 @@ pub fn centre(conv: &Convention, diags: &mut Vec<Diagnostic>) {
                 diags.push(Diagnostic::new(
                     Rule::BudgetFundingMismatch,
                     loc,
-                    format!(
-                        "budget {year}: the subsidy line of `{}` is {line_amount} but its funding for {year} is {funded}",
-                        funder.id
-                    ),
+                    match (line, funded_given) {
+                        (Some(_), None) => format!(
+                            "budget {year}: the subsidy line of `{}` is {line_amount} but its funding has no amount for {year}",
+                            funder.id
+                        ),
+                        (None, _) => format!(
+                            "budget {year}: `{}` funds {funded} in {year} but the budget has no subsidy line for it",
+                            funder.id
+                        ),
+                        _ => format!(
+                            "budget {year}: the subsidy line of `{}` is {line_amount} but its funding for {year} is {funded}",
+                            funder.id
+                        ),
+                    },
                 ).with_help(format!("`funding.{}.{year}` and `budget.{year}.subsidies.{}` must agree", funder.id, funder.id)));
             }
         }

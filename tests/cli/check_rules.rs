@@ -549,6 +549,37 @@ fn budget_funding_mismatch_when_the_line_is_missing() {
         "[budget.2024.subsidies]\nville = 100000\ndepartement = 20000",
     );
     expect(&repo, &[f("budget-funding-mismatch", "error", TOML, 43, 9)]);
+    assert_eq!(
+        messages(&repo, "budget-funding-mismatch"),
+        ["budget 2024: `caf` funds 20000 in 2024 but the budget has no subsidy line for it"]
+    );
+}
+
+/// A year missing from a funder's funding (or left `"TODO"`) is said to be
+/// missing, not to be 0.
+#[test]
+fn budget_funding_mismatch_when_the_funding_is_missing() {
+    let repo = clean();
+    repo.replace(
+        TOML,
+        "caf = { 2022 = 20000, 2023 = 20000, 2024 = 20000, 2025 = 20000 }",
+        "caf = { 2022 = \"TODO\", 2023 = 20000, 2024 = 20000, 2025 = 20000 }",
+    );
+    assert_eq!(
+        messages(&repo, "budget-funding-mismatch"),
+        ["budget 2022: the subsidy line of `caf` is 20000 but its funding has no amount for 2022"]
+    );
+}
+
+/// The messages of `rule`'s findings, in order.
+fn messages(repo: &Repo, rule: &str) -> Vec<String> {
+    repo.cpo(&["check", "--format", "json"]).json()["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == rule)
+        .map(|d| d["message"].as_str().unwrap().to_string())
+        .collect()
 }
 
 #[test]
