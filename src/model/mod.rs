@@ -362,15 +362,11 @@ pub fn placeholders(text: &str) -> Vec<std::ops::Range<usize>> {
         } else if rest.starts_with("XXX") && (at == 0 || bytes[at - 1] != b'X') {
             // A run of X, taken whole from its start.
             Some(at..at + rest.len() - rest.trim_start_matches('X').len())
-        } else if let Some(word) = ["COMPLÉTER", "COMPLETER"]
+        } else if let Some(word) = ["COMPLÉTER", "COMPLETER", "COMPLE\u{301}TER"]
             .into_iter()
             .find(|w| rest.starts_with(w))
         {
-            let before = &text[..at];
-            ["À ", "A ", "À\u{a0}", "A\u{a0}"]
-                .into_iter()
-                .find(|p| before.ends_with(p))
-                .map(|p| at - p.len()..at + word.len())
+            a_before(&text[..at]).map(|start| start..at + word.len())
         } else {
             None
         };
@@ -381,6 +377,35 @@ pub fn placeholders(text: &str) -> Vec<std::ops::Range<usize>> {
         }
     }
     out
+}
+
+/// Where the « À » of « À COMPLÉTER » starts, `before` being what comes
+/// before « COMPLÉTER »: « À », « A » or « A » and a combining grave
+/// accent, then spaces of any kind (a line break of the same paragraph
+/// among them) or `&nbsp;`, as editors and word processors write them.
+fn a_before(before: &str) -> Option<usize> {
+    let mut rest = before;
+    let mut breaks = 0;
+    loop {
+        if let Some(r) = rest
+            .strip_suffix("&nbsp;")
+            .or_else(|| rest.strip_suffix("&#160;"))
+        {
+            rest = r;
+        } else if let Some(c) = rest.chars().next_back().filter(|c| c.is_whitespace()) {
+            breaks += usize::from(c == '\n');
+            rest = &rest[..rest.len() - c.len_utf8()];
+        } else {
+            break;
+        }
+    }
+    if rest.len() == before.len() || breaks > 1 {
+        return None;
+    }
+    ["À", "A\u{300}", "A"]
+        .into_iter()
+        .find(|a| rest.ends_with(a))
+        .map(|a| rest.len() - a.len())
 }
 
 /// The string values of a tree that are still to fill in.
@@ -928,6 +953,20 @@ mod tests {
         assert_eq!(found("Montant : À COMPLÉTER."), ["À COMPLÉTER"]);
         assert_eq!(found("(A\u{a0}COMPLETER)"), ["A\u{a0}COMPLETER"]);
         assert_eq!(found("TODO et TODO"), ["TODO", "TODO"]);
+        // As editors write it: a line break of the paragraph, two spaces,
+        // an entity, a narrow space, combining accents.
+        for written in [
+            "À\nCOMPLÉTER",
+            "À  COMPLÉTER",
+            "À&nbsp;COMPLÉTER",
+            "À\u{202f}COMPLÉTER",
+            "A\u{300} COMPLE\u{301}TER",
+        ] {
+            assert_eq!(found(&format!("({written})")), [written], "{written:?}");
+        }
+        // Not across paragraphs, nor without a space.
+        assert_eq!(found("À\n\nCOMPLÉTER"), Vec::<&str>::new());
+        assert_eq!(found("ÀCOMPLÉTER"), Vec::<&str>::new());
         // Ordinary French, a BIC, words that merely contain the letters.
         for none in [
             "un dossier à compléter par l'association",

@@ -483,11 +483,14 @@ fn scan(text: &str) -> Structure {
                     within.start = within.start.max(line_end(pos.start.line));
                 }
                 let from = pending.partition_point(|r| r.start < within.start);
+                // « À » at the end of a line and « COMPLÉTER » on the next
+                // are two texts of one paragraph: kept with the first.
+                let is_text = matches!(data.value, NodeValue::Text(_));
                 out.placeholders.extend(
                     pending[from..]
                         .iter()
                         .take_while(|r| r.start < within.end)
-                        .filter(|r| r.end <= within.end)
+                        .filter(|r| r.end <= within.end || is_text)
                         .cloned(),
                 );
             }
@@ -590,6 +593,11 @@ mod tests {
         );
         let found: Vec<_> = text.placeholders.iter().map(|l| l.span().start).collect();
         assert_eq!(found, [34]);
+        // « À » ending a line, « COMPLÉTER » starting the next: one
+        // paragraph, one placeholder (not across paragraphs).
+        let text = parse_text("Montant : À\nCOMPLÉTER.\n\nÀ\n\nCOMPLÉTER\n".into(), false);
+        let found: Vec<_> = text.placeholders.iter().map(|l| l.span()).collect();
+        assert_eq!(found, [10..23]);
         // A text of nothing but placeholders: each is matched to its node
         // by a binary search (this took minutes when every node went
         // through the whole list).
