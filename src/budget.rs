@@ -255,9 +255,10 @@ pub fn deadline(within: Duration, what: impl Into<String>) -> Deadline {
     let mut watched = lock_watched();
     let number = watched.next;
     watched.next += 1;
-    watched
-        .running
-        .push((number, Instant::now() + within, within, what.into()));
+    // A time beyond what the clock can count is no deadline at all.
+    if let Some(at) = Instant::now().checked_add(within) {
+        watched.running.push((number, at, within, what.into()));
+    }
     drop(watched);
     WAKE.notify_one();
     Deadline(number)
@@ -355,6 +356,9 @@ mod tests {
             let _second = deadline(Duration::from_secs(1), "second test work");
             assert_eq!(in_force("first test work"), 1);
             assert_eq!(in_force("second test work"), 1);
+            // Beyond the clock: not watched, and no overflow.
+            let _never = deadline(Duration::MAX, "endless test work");
+            assert_eq!(in_force("endless test work"), 0);
         }
         assert_eq!(in_force("second test work"), 0);
         drop(first);

@@ -111,7 +111,7 @@ pub enum Outcome {
 pub fn main() -> ExitCode {
     crate::budget::on_exceeded(out_of_memory);
     crate::budget::on_overtime(overtime);
-    if let Some(value) = std::env::var_os("CPO_PDF_TIMEOUT") {
+    if let Some(value) = std::env::var_os("CPO_PDF_TIMEOUT").filter(|v| !v.is_empty()) {
         match value.to_str().and_then(|v| v.trim().parse::<u64>().ok()) {
             Some(seconds) if seconds > 0 => {
                 crate::render::set_pdf_time_limit(std::time::Duration::from_secs(seconds))
@@ -171,14 +171,24 @@ fn out_of_memory(what: &'static str, limit: usize, total: usize) -> ! {
 /// process ends without waiting for it, nor running exit handlers that
 /// could find its state half changed.
 fn overtime(what: &str, within: std::time::Duration) -> ! {
-    use std::io::Write as _;
-    let _ = writeln!(
-        std::io::stderr().lock(),
+    let message = format!(
         "error: {what} took more than {} s and was stopped, with the rest of the run: a loop \
          without end in templates/convention.typ, or a convention or annex too large to lay \
-         out in that time? (CPO_PDF_TIMEOUT=SECONDS allows longer)",
+         out in that time? (CPO_PDF_TIMEOUT=SECONDS allows longer)\n",
         within.as_secs()
     );
+    // Straight to the file descriptor: a thread stopped while it held
+    // stderr's lock must not keep the process from ending.
+    #[cfg(unix)]
+    // SAFETY: writes `message`'s bytes, which outlive the call.
+    unsafe {
+        libc::write(2, message.as_ptr().cast(), message.len());
+    }
+    #[cfg(not(unix))]
+    {
+        use std::io::Write as _;
+        let _ = std::io::stderr().write_all(message.as_bytes());
+    }
     #[cfg(unix)]
     // SAFETY: `_exit` only ends the process.
     unsafe {
