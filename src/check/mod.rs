@@ -175,11 +175,20 @@ fn check_period(
     diags: &mut Vec<Diagnostic>,
 ) -> CheckedPeriod {
     files::period(period, diags);
+    // The base files print in every convention of the period: what is left
+    // to fill in there is an error once one of them is ready to sign.
+    let base_severity = period
+        .centres
+        .iter()
+        .filter_map(|c| c.data.as_ref())
+        .map(|d| until_signing(d.data.status))
+        .max()
+        .unwrap_or(Severity::Warning);
     if let Some(base) = &period.base {
-        files::todos(&base.todos, &[], Severity::Warning, diags);
+        files::todos(&base.todos, &[], base_severity, diags);
     }
     if let Some(doc) = &period.base_text {
-        files::todos(&[], &doc.text.placeholders, Severity::Warning, diags);
+        files::todos(&[], &doc.text.placeholders, base_severity, diags);
     }
     identity::base(period, diags);
     text::base(period, diags);

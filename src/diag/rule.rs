@@ -238,12 +238,14 @@ impl Rule {
                  centre` write values), `XXX` or « À COMPLÉTER » / « A COMPLETER » in capitals, \
                  in a TOML value or in the text of base.md or a centre's Markdown (HTML comments \
                  are notes to editors, not looked at), and an empty TOML value (as `cpo new \
-                 centre` writes the names it cannot know). A placeholder where a number or a \
-                 date belongs is reported here rather than as `wrong-type`. It would print in the convention people \
-                 sign, or fail to identify a party or an account: a warning while the centre's \
-                 `status` is `draft`, an error in its files once it is `ready` or `signed` (in \
-                 the base files, which have no status, always a warning). Replace it with the \
-                 real value or text (the number of the délibération, the association's IBAN…)."
+                 centre` writes the names it cannot know; not `unit`, `description`, \
+                 `previous_id` or `email`, where empty means none). It would print in the \
+                 convention people sign, or fail to identify a party or an account: a warning \
+                 while the centre's `status` is `draft`, an error in its files once it is \
+                 `ready` or `signed`, and in the base files, which print in every convention of \
+                 the period, once one of its centres is. Replace it with the real value or text \
+                 (the number of the délibération, the association's IBAN…). A placeholder where \
+                 a number, a date or a word of a list belongs is a `wrong-type` error instead."
             }
             Rule::SpecialFile => {
                 "Checks that every file cpo would read is a regular file inside the repository: \

@@ -40,8 +40,9 @@ pub struct Parsed<T> {
     pub file: FileId,
     pub tree: Node,
     pub data: T,
-    /// Where string values are still to fill in (see [`is_unfilled`]):
-    /// found while the tree is fresh, reported by the `todo` rule.
+    /// Where string values are still to fill in (see [`is_unfilled`]), in
+    /// the repaired tree (a value dropped as mistyped is reported as such),
+    /// for the `todo` rule.
     pub todos: Vec<Loc>,
 }
 
@@ -298,23 +299,15 @@ fn parse_toml<T: serde::de::DeserializeOwned>(
         Err(diags) => return (None, diags),
     };
     let mut diags = control_characters_in_values(&tree);
-    // Before the tree is repaired: a placeholder where a number or a date
-    // belongs (`amount = "À COMPLÉTER"`) is still to fill in, and `todo`
-    // says so rather than `wrong-type`.
-    let todos = todo_values(&tree);
     let (value, errors) = node::from_node_all::<T>(tree);
     diags.extend(
         errors
             .into_iter()
-            .filter(|e| {
-                !(e.rule == crate::diag::Rule::WrongType
-                    && e.loc.as_ref().is_some_and(|loc| todos.contains(loc)))
-            })
             .map(|e| e.into_diagnostic(&Loc::file_start(file))),
     );
     let parsed = value.map(|(data, tree)| Parsed {
         file,
-        todos,
+        todos: todo_values(&tree),
         tree,
         data,
     });
@@ -328,7 +321,8 @@ pub fn is_todo(value: &str) -> bool {
 
 /// Whether a string value is still to fill in: empty (as `cpo new centre`
 /// writes the names it cannot know) or holding a placeholder. The `todo`
-/// rule reports it; the rules about a value's form (SIRET, IBAN…) leave it.
+/// rule reports it (but see [`EMPTY_MEANS_NONE`]); the rules about a
+/// value's form (SIRET, IBAN…) leave it.
 pub fn is_unfilled(value: &str) -> bool {
     value.trim().is_empty() || is_todo(value)
 }
@@ -386,14 +380,18 @@ pub fn placeholders(text: &str) -> Vec<std::ops::Range<usize>> {
 fn a_before(before: &str) -> Option<usize> {
     let mut rest = before;
     let mut breaks = 0;
+    let mut stripped_newline = false;
     loop {
         if let Some(r) = rest
             .strip_suffix("&nbsp;")
             .or_else(|| rest.strip_suffix("&#160;"))
         {
             rest = r;
+            stripped_newline = false;
         } else if let Some(c) = rest.chars().next_back().filter(|c| c.is_whitespace()) {
-            breaks += usize::from(c == '\n');
+            // A line ends at `\n`, `\r\n` or a lone `\r`.
+            breaks += usize::from(c == '\n' || (c == '\r' && !stripped_newline));
+            stripped_newline = c == '\n';
             rest = &rest[..rest.len() - c.len_utf8()];
         } else {
             break;
@@ -408,14 +406,29 @@ fn a_before(before: &str) -> Option<usize> {
         .map(|a| rest.len() - a.len())
 }
 
+/// Keys whose empty value means « none », as leaving the key out does:
+/// an indicator's `unit`, a `description`, a centre's `previous_id`, an
+/// `email`. Every other empty value is still to fill in.
+const EMPTY_MEANS_NONE: &[&str] = &["unit", "description", "previous_id", "email"];
+
 /// The string values of a tree that are still to fill in.
 fn todo_values(tree: &Node) -> Vec<Loc> {
     let mut out = Vec::new();
-    for_each_string(tree, |s, loc| {
-        if is_unfilled(s) {
-            out.push(loc.clone());
+    let mut stack = vec![(tree, "")];
+    while let Some((node, key)) = stack.pop() {
+        match &node.value {
+            node::Value::String(s)
+                if is_todo(s) || (s.trim().is_empty() && !EMPTY_MEANS_NONE.contains(&key)) =>
+            {
+                out.push(node.loc.clone())
+            }
+            node::Value::Array(items) => stack.extend(items.iter().map(|n| (n, key))),
+            node::Value::Table(t) => {
+                stack.extend(t.entries.iter().map(|e| (&e.node, e.key.as_str())))
+            }
+            _ => {}
         }
-    });
+    }
     out
 }
 
@@ -890,15 +903,22 @@ impl Loader<'_> {
             if out.contains_key(name) {
                 continue;
             }
-            let Some(path) = layout::join_relative(&period.dir, name)
+            let joined = layout::join_relative(&period.dir, name);
+            let Some(path) = joined
+                .clone()
                 .filter(|p| p.starts_with(&format!("{}/", period.dir)))
             else {
-                let why = if name.chars().any(char::is_control) {
-                    "its path holds a control character"
-                } else if name.contains('\\') {
-                    "its path holds `\\`: folders are separated by `/`"
+                // The tests of `join_relative`, in its order.
+                let why = if joined.as_deref() == Some(period.dir.as_str()) {
+                    "its path names the period folder itself"
+                } else if joined.is_some() {
+                    "its path leaves the period folder"
                 } else if name.starts_with('/') {
                     "its path is absolute"
+                } else if name.contains('\\') {
+                    "its path holds `\\`: folders are separated by `/`"
+                } else if name.contains('\0') {
+                    "its path holds a NUL character"
                 } else {
                     "its path leaves the period folder"
                 };
@@ -966,6 +986,9 @@ mod tests {
         }
         // Not across paragraphs, nor without a space.
         assert_eq!(found("À\n\nCOMPLÉTER"), Vec::<&str>::new());
+        assert_eq!(found("À\r\rCOMPLÉTER"), Vec::<&str>::new());
+        assert_eq!(found("À\r\n\r\nCOMPLÉTER"), Vec::<&str>::new());
+        assert_eq!(found("(À\r\nCOMPLÉTER)"), ["À\r\nCOMPLÉTER"]);
         assert_eq!(found("ÀCOMPLÉTER"), Vec::<&str>::new());
         // Ordinary French, a BIC, words that merely contain the letters.
         for none in [

@@ -359,7 +359,24 @@ impl de::Error for DeError {
             de::Unexpected::Seq => "an array".to_string(),
             other => other.to_string(),
         };
-        Self::custom(format_args!("expected {exp}, found {found}"))
+        // serde names Rust's integer types: say what a user writes.
+        let exp = match exp.to_string().as_str() {
+            "u8" | "u16" | "u32" | "u64" | "usize" | "i8" | "i16" | "i32" | "i64" | "isize" => {
+                "a whole number".to_string()
+            }
+            "f32" | "f64" => "a number".to_string(),
+            other => other.to_string(),
+        };
+        let mut e = Self::custom(format_args!("expected {exp}, found {found}"));
+        // A placeholder where a number or a date belongs has no value cpo
+        // could print: a `wrong-type` error (a draft would otherwise render
+        // « 0 € »), which says what it is.
+        if let de::Unexpected::Str(v) = unexp
+            && super::is_unfilled(v)
+        {
+            e.help = Some(format!("still to fill in: write {exp}"));
+        }
+        e
     }
 
     fn unknown_variant(variant: &str, expected: &'static [&'static str]) -> Self {
@@ -367,7 +384,11 @@ impl de::Error for DeError {
             "`{variant}` is not one of {}",
             one_of(expected)
         ));
-        e.help = closest(variant, expected.iter().copied()).map(|c| format!("did you mean `{c}`?"));
+        e.help = if super::is_unfilled(variant) {
+            Some(format!("still to fill in: write {}", one_of_or(expected)))
+        } else {
+            closest(variant, expected.iter().copied()).map(|c| format!("did you mean `{c}`?"))
+        };
         e.suggestion = expected.first().copied();
         e
     }
@@ -396,6 +417,15 @@ impl de::Error for DeError {
             help: None,
             loc: None,
         }
+    }
+}
+
+/// `a`, `b` or `c`.
+fn one_of_or(expected: &[&str]) -> String {
+    match expected {
+        [] => String::new(),
+        [only] => format!("`{only}`"),
+        [first @ .., last] => format!("{} or `{last}`", one_of(first)),
     }
 }
 

@@ -484,13 +484,25 @@ fn scan(text: &str) -> Structure {
                 }
                 let from = pending.partition_point(|r| r.start < within.start);
                 // « À » at the end of a line and « COMPLÉTER » on the next
-                // are two texts of one paragraph: kept with the first.
-                let is_text = matches!(data.value, NodeValue::Text(_));
+                // are two texts of one paragraph: kept with the first, if
+                // it ends in the paragraph (not in the paragraph after a
+                // heading).
+                let paragraph_end = match &data.value {
+                    NodeValue::Text(_) => node
+                        .ancestors()
+                        .find(|a| matches!(a.data().value, NodeValue::Paragraph))
+                        .map(|p| {
+                            let pos = p.data().sourcepos;
+                            offset(pos.end.line, pos.end.column + 1)
+                        }),
+                    _ => None,
+                }
+                .unwrap_or(within.end);
                 out.placeholders.extend(
                     pending[from..]
                         .iter()
                         .take_while(|r| r.start < within.end)
-                        .filter(|r| r.end <= within.end || is_text)
+                        .filter(|r| r.end <= within.end.max(paragraph_end))
                         .cloned(),
                 );
             }
@@ -595,7 +607,11 @@ mod tests {
         assert_eq!(found, [34]);
         // « À » ending a line, « COMPLÉTER » starting the next: one
         // paragraph, one placeholder (not across paragraphs).
-        let text = parse_text("Montant : À\nCOMPLÉTER.\n\nÀ\n\nCOMPLÉTER\n".into(), false);
+        let text = parse_text(
+            "Montant : À\nCOMPLÉTER.\n\nÀ\n\nCOMPLÉTER\n\n### Scénario A\nCOMPLÉTER LES FORMULAIRES.\n"
+                .into(),
+            false,
+        );
         let found: Vec<_> = text
             .placeholders
             .iter()

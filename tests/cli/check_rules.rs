@@ -88,14 +88,15 @@ fn todo() {
         ],
     );
     // Once the centre is ready to sign, they would print in the document
-    // people sign: errors (the base's stay warnings: it has no status).
+    // people sign: errors, the base's too (it prints in every convention
+    // of the period).
     repo.replace(TOML, "status = \"draft\"", "status = \"ready\"");
     let found = findings(&repo, &[]);
     let todos: Vec<_> = found.iter().filter(|x| x.0 == "todo").cloned().collect();
     assert_eq!(
         todos,
         [
-            f("todo", "warning", BASE_MD, 9, 13),
+            f("todo", "error", BASE_MD, 9, 13),
             f("todo", "error", MD, 6, 32),
             f("todo", "error", TOML, 9, 11),
         ]
@@ -103,8 +104,10 @@ fn todo() {
 }
 
 /// Empty values (as `cpo new centre` writes the names it cannot know) are
-/// still to fill in too, and so is a placeholder where a number belongs:
-/// `todo` reports them, not `wrong-type` nor the rules about a value's form.
+/// still to fill in too: `todo`, not the rules about a value's form. A
+/// placeholder where a number belongs stays a `wrong-type` error (there is
+/// no number to print, even in a draft), saying it is still to fill in;
+/// where an empty value means « none » (`unit`), it is not reported.
 #[test]
 fn todo_for_empty_values_and_where_a_number_belongs() {
     let repo = clean();
@@ -114,20 +117,32 @@ fn todo_for_empty_values_and_where_a_number_belongs() {
         "legal_name = \"Association du Centre d'animation de Beaulieu\"",
         "legal_name = \" \"",
     );
-    repo.replace(TOML, "baseline = 4", "baseline = \"À COMPLÉTER\"");
+    repo.replace(
+        TOML,
+        "baseline = 4",
+        "baseline = \"À COMPLÉTER\"\nunit = \"\"",
+    );
     expect(
         &repo,
         &[
             f("todo", "warning", TOML, 6, 14),
             f("todo", "warning", TOML, 7, 9),
-            f("todo", "warning", TOML, 23, 12),
+            f("wrong-type", "error", TOML, 23, 12),
         ],
     );
-    // A value of the wrong type that is no placeholder is still one.
-    repo.replace(TOML, "baseline = \"À COMPLÉTER\"", "baseline = \"quatre\"");
+    let json = repo.cpo(&["check", "--format", "json"]).json();
+    let help = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["rule"] == "wrong-type")
+        .map(|d| d["help"].as_str().unwrap_or_default().to_string());
+    assert_eq!(help.as_deref(), Some("still to fill in: write a number"));
+    // A placeholder status is no status: not taken for a draft.
+    repo.replace(TOML, "status = \"draft\"", "status = \"TODO\"");
     let found = findings(&repo, &[]);
     assert!(
-        found.contains(&f("wrong-type", "error", TOML, 23, 12)),
+        found.iter().any(|x| x.0 == "wrong-type" && x.3 == 3),
         "{found:?}"
     );
 }
@@ -882,8 +897,8 @@ fn every_rule_is_listed_by_cpo_rules() {
     assert_eq!(json[0]["rule"], "encoding");
 }
 
-/// An annex path cpo will not open says why: the period folder left, an
-/// absolute path, a Windows separator, a control character.
+/// An annex path cpo will not open says why: the period folder left or
+/// named itself, an absolute path, a Windows separator, a NUL byte.
 #[test]
 fn annex_paths_say_why_they_are_refused() {
     for (path, why) in [
@@ -893,7 +908,9 @@ fn annex_paths_say_why_they_are_refused() {
             "annexes\\\\plan.pdf",
             "its path holds `\\`: folders are separated by `/`",
         ),
-        ("plan\\u0000.pdf", "its path holds a control character"),
+        ("plan\\u0000.pdf", "its path holds a NUL character"),
+        ("../plan\\t.pdf", "its path leaves the period folder"),
+        (".", "its path names the period folder itself"),
     ] {
         let repo = clean();
         repo.append(
