@@ -91,11 +91,19 @@ pub fn centre_toml(base: &BaseFile, name: &str, fill: Fill) -> String {
         "# rna = \"W000000000\"         # numéro RNA (facultatif) : W suivi de 9 caractères"
             .to_string()
     };
-    let _ = writeln!(
-        s,
-        "application_date = {}-10-15        # date de la demande de subvention",
-        years.first().map_or(2000, |y| y - 1)
-    );
+    // A date cpo cannot know: printed in the visas (« Vu la demande de
+    // subvention présentée par l'association le … »), so a new centre's is
+    // left for its editor to write rather than made up.
+    if example {
+        let _ = writeln!(
+            s,
+            "application_date = {}-10-15        # date de la demande de subvention",
+            years.first().map_or(2000, |y| y - 1)
+        );
+    } else {
+        s.push_str("# application_date = AAAA-MM-JJ   # date de la demande de subvention (visée par la convention)
+");
+    }
     let _ = write!(
         s,
         "\n[association]\nlegal_name = {}\nsiret = {}               # 14 chiffres\n{rna_line}\naddress = {}\nrepresentative = {}\n",

@@ -170,6 +170,12 @@ fn new_centre_scaffolds_from_the_base() {
     let md = repo.read("periods/2026-2029/centres/beaulieu.md");
     assert!(toml.starts_with("#:schema ../../../schemas/centre.schema.json\n"));
     assert!(toml.contains("status = \"draft\""));
+    // No made-up date of application (it would print in the visas).
+    assert!(
+        !toml.lines().any(|l| l.starts_with("application_date"))
+            && toml.contains("# application_date = AAAA-MM-JJ"),
+        "{toml}"
+    );
     for axis in ["participation", "familles"] {
         assert!(
             toml.contains(&format!("axis = \"{axis}\"")),
