@@ -247,9 +247,26 @@ fn shift_date(value: &mut Value, delta: i32) -> Result<()> {
     Ok(())
 }
 
-/// base.toml of the new period: the dates shifted.
+/// Drop each signatory's `habilitation`: the act that approved the
+/// convention being replaced (« Vu la délibération … approuvant la
+/// présente convention ») does not approve the next one, and
+/// `habilitation-missing` then asks for the new act.
+fn drop_habilitations(doc: &mut DocumentMut) {
+    if let Some(signatories) = doc
+        .get_mut("signatories")
+        .and_then(Item::as_array_of_tables_mut)
+    {
+        for signatory in signatories.iter_mut() {
+            signatory.remove("habilitation");
+        }
+    }
+}
+
+/// base.toml of the new period: the dates shifted, the signatories'
+/// habilitations dropped (they approved the previous convention).
 pub fn roll_base(text: &str, delta: i32) -> Result<String> {
     let mut doc: DocumentMut = text.parse().context("base.toml does not parse")?;
+    drop_habilitations(&mut doc);
     for key in ["start", "end"] {
         if let Some(v) = doc
             .get_mut("period")
@@ -263,9 +280,17 @@ pub fn roll_base(text: &str, delta: i32) -> Result<String> {
 }
 
 /// A centre's TOML for the new period: years shifted (funding, budget,
-/// targets), status back to draft, no `previous_id` (ids stay the same).
+/// targets), status back to draft, no `previous_id` (ids stay the same),
+/// and none of the acts of the convention it replaces: the application for
+/// it, the board's mandate to sign it, signatories' habilitations (each
+/// would print in the new convention as if it were about that one).
 pub fn roll_centre(text: &str, delta: i32) -> Result<String> {
     let mut doc: DocumentMut = text.parse().context("the centre file does not parse")?;
+    doc.remove("application_date");
+    if let Some(association) = doc.get_mut("association").and_then(Item::as_table_like_mut) {
+        association.remove("mandate");
+    }
+    drop_habilitations(&mut doc);
     if let Some(status) = doc.get_mut("status").and_then(Item::as_value_mut) {
         let decor = status.decor().clone();
         *status = Value::from("draft");

@@ -261,7 +261,20 @@ fn new_period_rolls_poitiers_over_with_every_year_shifted() {
         assert!(text.contains("status = \"draft\""), "{name}");
         assert!(!text.contains("previous_id"), "{name}");
         assert!(text.contains("2029 ="), "{name}");
+        // The acts of the convention being replaced are not carried over.
+        for act in ["application_date", "mandate", "habilitation"] {
+            assert!(!text.contains(act), "{name} keeps its {act}");
+        }
     }
+    assert!(!base.contains("habilitation"), "{base}");
+    // Each act is then asked for, as a warning while the centres are drafts.
+    let missing = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "habilitation-missing")
+        .count();
+    assert!(missing >= 9 + 2, "{json}");
     let seve = repo
         .cpo(&["--period", "2026-2029", "merge", "seve", "--format", "json"])
         .json();
