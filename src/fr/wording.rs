@@ -725,6 +725,30 @@ pub fn capacity_inline(title: &str) -> String {
     }
 }
 
+/// The gender a title shows by its form, for a signer whose civility is
+/// not given: « présidente », « directrice », « trésorière », « adjointe au
+/// maire » are feminine, « président », « directeur », « adjoint » masculine
+/// (the last part of a compound: « vice-présidente »); `None` for a title of
+/// either gender (« maire », « secrétaire »).
+pub fn title_gender(title: &str) -> Option<Gender> {
+    const FEMININE: &[&str] = &[
+        "trice", "ente", "ante", "ière", "euse", "esse", "ointe", "ée", "ète", "enne",
+    ];
+    const MASCULINE: &[&str] = &["teur", "eur", "ier", "ent", "ant", "oint", "é", "et", "ien"];
+    let head = title.split_whitespace().next()?.to_lowercase();
+    let noun = head
+        .rsplit('-')
+        .next()?
+        .trim_end_matches(|c: char| !c.is_alphabetic());
+    if FEMININE.iter().any(|e| noun.ends_with(e)) {
+        Some(Gender::F)
+    } else if MASCULINE.iter().any(|e| noun.ends_with(e)) {
+        Some(Gender::M)
+    } else {
+        None
+    }
+}
+
 /// A capacity with its article, for signature blocks (« Pour la Ville de
 /// Poitiers, / La maire, / Élise Caradec »). The article follows the
 /// signer's civility, because the title names a person: (Mme, "Maire") ->
@@ -818,6 +842,27 @@ pub fn act_with_article(act: &str, body: &str, number: Option<&str>, date_fr: &s
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_title_shows_its_gender_or_not() {
+        for (title, gender) in [
+            ("Présidente", Some(Gender::F)),
+            ("président", Some(Gender::M)),
+            ("Directrice générale", Some(Gender::F)),
+            ("Directeur", Some(Gender::M)),
+            ("Trésorière", Some(Gender::F)),
+            ("Co-présidente", Some(Gender::F)),
+            ("Vice-président", Some(Gender::M)),
+            ("Adjointe au maire", Some(Gender::F)),
+            ("Déléguée", Some(Gender::F)),
+            ("Préfet", Some(Gender::M)),
+            ("Maire", None),
+            ("Secrétaire", None),
+            ("", None),
+        ] {
+            assert_eq!(title_gender(title), gender, "{title}");
+        }
+    }
 
     /// Outputs a juriste would strike out, whatever the name.
     fn assert_clean(s: &str) {

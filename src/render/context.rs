@@ -335,7 +335,11 @@ fn party(s: &Signatory, payment: &Payment) -> PartyContext {
         the: noun.the(),
         designation: parties::designation(s),
         represented: parties::represented(&noun),
-        habilitation_text: parties::habilitation_text(s.civility, s.habilitation.as_ref()),
+        habilitation_text: parties::habilitation_text(
+            s.civility,
+            &s.title,
+            s.habilitation.as_ref(),
+        ),
         payment: PaymentContext::of(&payment.for_funder(s.payment.as_ref(), &s.id)),
     }
 }
@@ -592,7 +596,11 @@ pub fn build_only(conv: &Convention, project_annex: bool, keep: &dyn Fn(&str) ->
                 representative: a.representative.clone(),
                 civility: a.civility.map(|c| label(&c)),
                 title: a.title.clone(),
-                habilitation_text: parties::habilitation_text(a.civility, a.mandate.as_ref()),
+                habilitation_text: parties::habilitation_text(
+                    a.civility,
+                    &a.title,
+                    a.mandate.as_ref(),
+                ),
                 iban: a.iban.as_deref().map(crate::ident::display_iban),
                 bic: a.bic.clone(),
                 auditor: a.auditor,

@@ -78,16 +78,20 @@ pub fn act_phrase(h: &Habilitation) -> String {
 }
 
 /// « dûment habilitée par délibération du conseil municipal … », agreed with
-/// the person who signs (by civility; masculine when unknown); empty
-/// without an act.
+/// the person who signs: by civility, else by the form of their title
+/// (« présidente »), else masculine; empty without an act.
 pub fn habilitation_text(
     c: Option<crate::model::parties::Civility>,
+    title: &str,
     h: Option<&Habilitation>,
 ) -> String {
     let Some(h) = h else {
         return String::new();
     };
-    let gender = civility(c).map_or(Gender::M, Civility::gender);
+    let gender = civility(c)
+        .map(Civility::gender)
+        .or_else(|| wording::title_gender(title))
+        .unwrap_or(Gender::M);
     format!(
         "dûment {} par {}",
         wording::agree("habilité", gender, false),
@@ -128,7 +132,7 @@ pub fn signatory_clause(s: &Signatory) -> String {
         person(s.civility, &s.representative),
         wording::capacity_inline(&s.title)
     ));
-    let hab = habilitation_text(s.civility, s.habilitation.as_ref());
+    let hab = habilitation_text(s.civility, &s.title, s.habilitation.as_ref());
     if !hab.is_empty() {
         out.push_str(&format!(", {hab}"));
     }
@@ -176,7 +180,7 @@ pub fn association_clause(data: &Resolved) -> String {
         person(a.civility, &a.representative),
         wording::capacity_inline(&a.title)
     ));
-    let hab = habilitation_text(a.civility, a.mandate.as_ref());
+    let hab = habilitation_text(a.civility, &a.title, a.mandate.as_ref());
     if !hab.is_empty() {
         out.push_str(&format!(", {hab}"));
     }

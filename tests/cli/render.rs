@@ -550,3 +550,29 @@ fn build_after_one_edit_rewrites_only_that_convention() {
         "{rewritten:?}"
     );
 }
+
+/// Without a civility, « habilité » agrees with the form of the signer's
+/// title (« présidente »), not with a masculine default.
+#[test]
+fn habilitation_agrees_with_the_title_when_the_civility_is_not_given() {
+    let repo = Repo::example("poitiers");
+    let toml = "periods/2022-2025/centres/beaulieu.toml";
+    repo.replace(
+        toml,
+        "civility = \"Mme\"\ntitle = \"Présidente\"",
+        "title = \"Présidente\"",
+    );
+    repo.cpo(&["render", "beaulieu", "--format", "md"]).code(0);
+    let md = repo.read(&format!("{PERIOD_DIR}/beaulieu.md"));
+    assert!(
+        md.contains("représentée par Hélène Garnier, présidente, dûment habilitée par décision"),
+        "{md}"
+    );
+    repo.replace(toml, "title = \"Présidente\"", "title = \"Président\"");
+    repo.cpo(&["render", "beaulieu", "--format", "md"]).code(0);
+    let md = repo.read(&format!("{PERIOD_DIR}/beaulieu.md"));
+    assert!(
+        md.contains("représentée par Hélène Garnier, président, dûment habilité par décision"),
+        "{md}"
+    );
+}
