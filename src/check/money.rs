@@ -18,6 +18,7 @@ fn y(year: Year) -> String {
 }
 
 pub fn centre(conv: &Convention, diags: &mut Vec<Diagnostic>) {
+    unfilled(conv, diags);
     let years = conv.years();
     let data = &conv.data;
     let tree = &conv.tree;
@@ -234,6 +235,38 @@ pub(super) fn amount_rule(amount: Amount, loc: impl FnOnce() -> Loc, diags: &mut
             .with_help("amounts are in euros, with at most 2 decimals (cents)"),
         );
     }
+}
+
+/// `todo`: a convention whose every amount is 0 and whose budget has no
+/// line is one whose money is still to fill in (as `cpo new centre` writes
+/// it); it would read « une contribution financière d'un montant total de
+/// 0 € ». A warning while the centre is a draft, an error once it is ready.
+/// A convention funding nothing with a budget (help in kind) is not one.
+fn unfilled(conv: &Convention, diags: &mut Vec<Diagnostic>) {
+    let data = &conv.data;
+    let nonzero = |a: &Amount| !a.0.is_zero();
+    let funded = data.funding.values().flat_map(|y| y.values()).any(nonzero);
+    let budgeted = data.budget.values().any(|b| {
+        b.charges
+            .values()
+            .chain(b.produits.values())
+            .chain(b.subsidies.values())
+            .any(nonzero)
+    });
+    if funded || budgeted {
+        return;
+    }
+    diags.push(
+        Diagnostic::new(
+            Rule::Todo,
+            key(conv, &["funding"]),
+            "the funding and the budget are still to fill in: every amount is 0",
+        )
+        .with_severity(super::until_signing(data.status))
+        .with_help(
+            "write each funder's contribution per year under [funding] and the budget prévisionnel under [budget.YEAR]",
+        ),
+    );
 }
 
 fn key(conv: &Convention, path: &[&str]) -> Loc {

@@ -931,3 +931,29 @@ fn annex_paths_say_why_they_are_refused() {
         );
     }
 }
+
+/// A convention whose every amount is 0 (as `cpo new centre` writes it)
+/// has its money still to fill in: it would grant « 0 € (zéro euro) ».
+#[test]
+fn todo_when_every_amount_is_zero() {
+    let repo = clean();
+    let text = repo.read(TOML);
+    let cut = text.find("[funding]").unwrap();
+    let zeros = regex::Regex::new(r"(= *)\d+(\.\d+)?")
+        .unwrap()
+        .replace_all(&text[cut..], "${1}0");
+    repo.write(TOML, format!("{}{zeros}", &text[..cut]));
+    let line = text[..cut].lines().count() as u64 + 1;
+    let todos = |repo: &Repo| -> Vec<Finding> {
+        findings(repo, &[])
+            .into_iter()
+            .filter(|x| x.0 == "todo")
+            .collect()
+    };
+    assert_eq!(todos(&repo), [f("todo", "warning", TOML, line, 2)]);
+    repo.replace(TOML, "status = \"draft\"", "status = \"ready\"");
+    assert_eq!(todos(&repo), [f("todo", "error", TOML, line, 2)]);
+    // One amount is enough to say the money is being written.
+    repo.replace(TOML, "ville = 0", "ville = 1000");
+    assert_eq!(todos(&repo), []);
+}
