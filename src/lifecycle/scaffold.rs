@@ -131,21 +131,32 @@ pub fn centre_toml(base: &BaseFile, name: &str, fill: Fill) -> String {
         "\n[territory]\nquartiers = [{}]\n",
         q(if example { "Centre" } else { "" })
     );
-    for axis in base.axes.iter().filter(|a| a.required) {
+    // A new centre's indicators have no values yet: none made up (zeros
+    // would print as its commitments), `indicator-target-missing` asks for
+    // the targets.
+    let indicator_values = if example {
         let targets: Vec<String> = years
             .iter()
             .enumerate()
-            .map(|(i, y)| format!("{y} = {}", if example { 10 * (i + 1) } else { 0 }))
+            .map(|(i, y)| format!("{y} = {}", 10 * (i + 1)))
             .collect();
+        format!("baseline = 0\ntargets = {{ {} }}\n", targets.join(", "))
+    } else {
+        let years: Vec<String> = years.iter().map(|y| format!("{y} = …")).collect();
+        format!(
+            "# baseline = …                   # valeur de départ (facultative)\ntargets = {{}}                      # {}\n",
+            years.join(", ")
+        )
+    };
+    for axis in base.axes.iter().filter(|a| a.required) {
         let _ = write!(
             s,
-            "\n# Orientation : {}\n[[objectives]]\nid = {}\naxis = {}\ntitle = {}\n[[objectives.indicators]]\nlabel = {}\nbaseline = 0\ntargets = {{ {} }}\n",
+            "\n# Orientation : {}\n[[objectives]]\nid = {}\naxis = {}\ntitle = {}\n[[objectives.indicators]]\nlabel = {}\n{indicator_values}",
             axis.title,
             q(&axis.id),
             q(&axis.id),
             q(if example { "Objectif d'exemple" } else { "" }),
             q(if example { "Participants" } else { "" }),
-            targets.join(", ")
         );
     }
     let funders: Vec<&crate::model::base::Signatory> =
