@@ -235,8 +235,16 @@ pub fn association_signature(a: &Association) -> SignatureLines {
     }
 }
 
+/// « La présidente, »: the article follows the civility, else the form of
+/// the title; a title of either gender without a civility goes bare.
 fn capacity_line(c: Option<crate::model::parties::Civility>, title: &str) -> String {
-    let line = match civility(c) {
+    let by_title = || {
+        wording::title_gender(title).map(|g| match g {
+            Gender::F => Civility::Mme,
+            Gender::M => Civility::M,
+        })
+    };
+    let line = match civility(c).or_else(by_title) {
         Some(c) => wording::capacity_with_article(c, title),
         None => wording::capitalize(title),
     };

@@ -565,7 +565,8 @@ fn habilitation_agrees_with_the_title_when_the_civility_is_not_given() {
     repo.cpo(&["render", "beaulieu", "--format", "md"]).code(0);
     let md = repo.read(&format!("{PERIOD_DIR}/beaulieu.md"));
     assert!(
-        md.contains("représentée par Hélène Garnier, présidente, dûment habilitée par décision"),
+        md.contains("représentée par Hélène Garnier, présidente, dûment habilitée par décision")
+            && md.contains("La présidente, Hélène Garnier"),
         "{md}"
     );
     repo.replace(toml, "title = \"Présidente\"", "title = \"Président\"");
