@@ -726,27 +726,67 @@ pub fn capacity_inline(title: &str) -> String {
 }
 
 /// The gender a title shows by its form, for a signer whose civility is
-/// not given: « présidente », « directrice », « trésorière », « adjointe au
-/// maire » are feminine, « président », « directeur », « adjoint » masculine
-/// (the last part of a compound: « vice-présidente »); `None` for a title of
-/// either gender (« maire », « secrétaire »).
+/// not given: the first word before a preposition that shows one, noun or
+/// adjective (« présidente », « conseillère municipale déléguée »,
+/// « secrétaire générale », « maire adjointe », « 1re adjointe » are
+/// feminine; « président », « directeur général », « adjoint » masculine;
+/// the last part of a compound: « vice-présidente »), or its article
+/// (« la présidente »); `None` for a title of either gender (« maire »,
+/// « secrétaire », « chef de service », « interprète »).
 pub fn title_gender(title: &str) -> Option<Gender> {
-    const FEMININE: &[&str] = &[
-        "trice", "ente", "ante", "ière", "euse", "esse", "ointe", "ée", "ète", "enne",
+    // The head noun: any of these endings.
+    const NOUN_F: &[&str] = &[
+        "trice", "ente", "ante", "ère", "euse", "esse", "ointe", "ée", "ète", "enne", "élue",
     ];
-    const MASCULINE: &[&str] = &["teur", "eur", "ier", "ent", "ant", "oint", "é", "et", "ien"];
-    let head = title.split_whitespace().next()?.to_lowercase();
-    let noun = head
-        .rsplit('-')
-        .next()?
-        .trim_end_matches(|c: char| !c.is_alphabetic());
-    if FEMININE.iter().any(|e| noun.ends_with(e)) {
-        Some(Gender::F)
-    } else if MASCULINE.iter().any(|e| noun.ends_with(e)) {
-        Some(Gender::M)
-    } else {
-        None
+    const NOUN_M: &[&str] = &[
+        "teur", "eur", "ier", "ent", "ant", "oint", "é", "et", "ien", "élu",
+    ];
+    // The words after it: adjectives and participles only (« secrétaire
+    // générale », « maire adjointe »), not nouns (« responsable secteur »).
+    const ADJ_F: &[&str] = &["ale", "ée", "ointe", "élue", "ère", "ive", "elle"];
+    const ADJ_M: &[&str] = &["al", "é", "oint", "élu", "ier", "if", "el"];
+    /// Words of those forms that are of either gender.
+    const EITHER: &[&str] = &["interprète", "athlète", "membre"];
+    const STOP: &[&str] = &["de", "du", "des", "au", "aux", "à", "en", "pour", "par"];
+    let lower = title.trim().to_lowercase();
+    for (i, word) in lower.split_whitespace().enumerate() {
+        if STOP.contains(&word) || word.starts_with("d'") || word.starts_with("d\u{2019}") {
+            return None;
+        }
+        match (i, word) {
+            (0, "la") => return Some(Gender::F),
+            (0, "le") => return Some(Gender::M),
+            (_, "1re" | "1ère") => return Some(Gender::F),
+            (_, "1er") => return Some(Gender::M),
+            _ => {}
+        }
+        let word = word
+            .strip_prefix("l'")
+            .or_else(|| word.strip_prefix("l\u{2019}"))
+            .unwrap_or(word);
+        let last = word
+            .rsplit('-')
+            .next()
+            .unwrap_or(word)
+            .trim_end_matches(|c: char| !c.is_alphabetic());
+        if EITHER.contains(&last) {
+            continue;
+        }
+        let head =
+            i == 0 || (i == 1 && matches!(lower.split_whitespace().next(), Some("la" | "le")));
+        let (f, m) = if head {
+            (NOUN_F, NOUN_M)
+        } else {
+            (ADJ_F, ADJ_M)
+        };
+        if f.iter().any(|e| last.ends_with(e)) {
+            return Some(Gender::F);
+        }
+        if m.iter().any(|e| last.ends_with(e)) {
+            return Some(Gender::M);
+        }
     }
+    None
 }
 
 /// A capacity with its article, for signature blocks (« Pour la Ville de
@@ -856,8 +896,31 @@ mod tests {
             ("Adjointe au maire", Some(Gender::F)),
             ("Déléguée", Some(Gender::F)),
             ("Préfet", Some(Gender::M)),
+            ("Préfète de la Somme", Some(Gender::F)),
+            ("Conseillère municipale déléguée", Some(Gender::F)),
+            ("Secrétaire générale", Some(Gender::F)),
+            ("Secrétaire général", Some(Gender::M)),
+            ("Maire adjointe", Some(Gender::F)),
+            ("Élue déléguée", Some(Gender::F)),
+            ("Élu", Some(Gender::M)),
+            ("La présidente", Some(Gender::F)),
+            ("L'adjointe au maire", Some(Gender::F)),
+            ("1re adjointe au maire", Some(Gender::F)),
+            ("Première adjointe", Some(Gender::F)),
+            ("Premier adjoint", Some(Gender::M)),
+            ("Président-directeur général", Some(Gender::M)),
+            ("Représentante légale", Some(Gender::F)),
+            ("Chargée de mission", Some(Gender::F)),
+            ("Chargé de mission", Some(Gender::M)),
             ("Maire", None),
+            ("Maire de Poitiers", None),
             ("Secrétaire", None),
+            ("Chef de service", None),
+            ("Responsable", None),
+            ("Interprète", None),
+            ("Membre du bureau", None),
+            ("Responsable secteur jeunesse", None),
+            ("Responsable technique", None),
             ("", None),
         ] {
             assert_eq!(title_gender(title), gender, "{title}");

@@ -156,6 +156,10 @@ pub struct PartyContext {
     pub article: Option<String>,
     pub gender: String,
     pub civility: Option<String>,
+    /// The signer's gender, `f` or `m`, by civility else by the form of the
+    /// title (« présidente »); "" when neither says. For the base's own
+    /// agreements (« signés par la présidente »).
+    pub signer_gender: String,
     /// « la Ville de Poitiers »
     pub the: String,
     /// « la Ville »
@@ -202,6 +206,8 @@ pub struct AssociationContext {
     pub representative: String,
     pub civility: Option<String>,
     pub title: String,
+    /// As a party's `signer_gender`.
+    pub signer_gender: String,
     pub habilitation_text: String,
     /// Grouped by four: « FR76 3000 … ».
     pub iban: Option<String>,
@@ -332,6 +338,8 @@ fn party(s: &Signatory, payment: &Payment) -> PartyContext {
         article: noun.article().map(|a| a.as_str().to_string()),
         gender: gender_str(noun.gender()),
         civility: s.civility.map(|c| label(&c)),
+        signer_gender: parties::signer_gender(s.civility, &s.title)
+            .map_or_else(String::new, gender_str),
         the: noun.the(),
         designation: parties::designation(s),
         represented: parties::represented(&noun),
@@ -596,6 +604,8 @@ pub fn build_only(conv: &Convention, project_annex: bool, keep: &dyn Fn(&str) ->
                 representative: a.representative.clone(),
                 civility: a.civility.map(|c| label(&c)),
                 title: a.title.clone(),
+                signer_gender: parties::signer_gender(a.civility, &a.title)
+                    .map_or_else(String::new, gender_str),
                 habilitation_text: parties::habilitation_text(
                     a.civility,
                     &a.title,

@@ -77,6 +77,14 @@ pub fn act_phrase(h: &Habilitation) -> String {
     wording::act_phrase(&h.act, &h.body, h.number.as_deref(), &fr::date_fr(h.date.0))
 }
 
+/// The gender of the person who signs: by civility, else by the form of
+/// their title (« présidente »); `None` when neither says.
+pub fn signer_gender(c: Option<crate::model::parties::Civility>, title: &str) -> Option<Gender> {
+    civility(c)
+        .map(Civility::gender)
+        .or_else(|| wording::title_gender(title))
+}
+
 /// « dûment habilitée par délibération du conseil municipal … », agreed with
 /// the person who signs: by civility, else by the form of their title
 /// (« présidente »), else masculine; empty without an act.
@@ -88,10 +96,7 @@ pub fn habilitation_text(
     let Some(h) = h else {
         return String::new();
     };
-    let gender = civility(c)
-        .map(Civility::gender)
-        .or_else(|| wording::title_gender(title))
-        .unwrap_or(Gender::M);
+    let gender = signer_gender(c, title).unwrap_or(Gender::M);
     format!(
         "dûment {} par {}",
         wording::agree("habilité", gender, false),
@@ -238,13 +243,11 @@ pub fn association_signature(a: &Association) -> SignatureLines {
 /// « La présidente, »: the article follows the civility, else the form of
 /// the title; a title of either gender without a civility goes bare.
 fn capacity_line(c: Option<crate::model::parties::Civility>, title: &str) -> String {
-    let by_title = || {
-        wording::title_gender(title).map(|g| match g {
-            Gender::F => Civility::Mme,
-            Gender::M => Civility::M,
-        })
-    };
-    let line = match civility(c).or_else(by_title) {
+    let by_gender = signer_gender(c, title).map(|g| match g {
+        Gender::F => Civility::Mme,
+        Gender::M => Civility::M,
+    });
+    let line = match by_gender {
         Some(c) => wording::capacity_with_article(c, title),
         None => wording::capitalize(title),
     };

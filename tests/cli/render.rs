@@ -573,7 +573,28 @@ fn habilitation_agrees_with_the_title_when_the_civility_is_not_given() {
     repo.cpo(&["render", "beaulieu", "--format", "md"]).code(0);
     let md = repo.read(&format!("{PERIOD_DIR}/beaulieu.md"));
     assert!(
-        md.contains("représentée par Hélène Garnier, président, dûment habilité par décision"),
+        md.contains("représentée par Hélène Garnier, président, dûment habilité par décision")
+            && md.contains("Le président, Hélène Garnier"),
         "{md}"
     );
+}
+
+/// base.md can agree with the signer too: `signer_gender` is `f` or `m` by
+/// civility, else by the title's form, "" when neither says.
+#[test]
+fn base_md_reads_the_signers_gender() {
+    let repo = Repo::fixture("clean");
+    let toml = "periods/2022-2025/centres/beaulieu.toml";
+    assert!(!repo.read(toml).contains("civility"));
+    repo.append(
+        "periods/2022-2025/base.md",
+        "\nSigné par {% if centre.association.signer_gender == \"f\" %}la présidente{% else %}le président{% endif %} ({{ centre.association.signer_gender }}).\n",
+    );
+    repo.cpo(&["render", "beaulieu", "--format", "md"]).code(0);
+    let md = repo.read(&format!("{PERIOD_DIR}/beaulieu.md"));
+    assert!(md.contains("Signé par la présidente (f)."), "{md}");
+    repo.replace(toml, "title = \"Présidente\"", "title = \"Maire\"");
+    repo.cpo(&["render", "beaulieu", "--format", "md"]).code(0);
+    let md = repo.read(&format!("{PERIOD_DIR}/beaulieu.md"));
+    assert!(md.contains("Signé par le président ()."), "{md}");
 }
