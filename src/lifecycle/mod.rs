@@ -207,7 +207,7 @@ pub fn new_period(
         let md_rel = format!("centres/{}.md", centre.id);
         files.push((
             target.join(&toml_rel),
-            scaffold::roll_centre(&src(&toml_rel)?, delta)
+            scaffold::roll_centre(&src(&toml_rel)?, delta, to_years.0)
                 .with_context(|| format!("rolling over {toml_rel}"))?,
         ));
         files.push((target.join(&md_rel), src(&md_rel)?));

@@ -5,7 +5,9 @@
 //! comment, one objective per required axis, funding lines per funder and
 //! year at 0 and a budget per year: the structure is right, the user fills
 //! in the values. A new period copies base and centres with every year
-//! shifted; files are edited with toml_edit so comments and layout survive.
+//! shifted, leaving out what was about the conventions it replaces (acts,
+//! baselines, an agrément already over: see [`roll_centre`]); files are
+//! edited with toml_edit so comments and layout survive.
 
 use std::fmt::Write as _;
 
@@ -101,8 +103,9 @@ pub fn centre_toml(base: &BaseFile, name: &str, fill: Fill) -> String {
             years.first().map_or(2000, |y| y - 1)
         );
     } else {
-        s.push_str("# application_date = AAAA-MM-JJ   # date de la demande de subvention (visée par la convention)
-");
+        s.push_str(
+            "# application_date = AAAA-MM-JJ   # date de la demande de subvention (visée par la convention)\n",
+        );
     }
     let _ = write!(
         s,
@@ -263,13 +266,23 @@ fn shift_date(value: &mut Value, delta: i32) -> Result<()> {
 /// présente convention ») does not approve the next one, and
 /// `habilitation-missing` then asks for the new act.
 fn drop_habilitations(doc: &mut DocumentMut) {
-    if let Some(signatories) = doc
-        .get_mut("signatories")
-        .and_then(Item::as_array_of_tables_mut)
-    {
-        for signatory in signatories.iter_mut() {
-            signatory.remove("habilitation");
+    match doc.get_mut("signatories") {
+        Some(Item::ArrayOfTables(signatories)) => {
+            for signatory in signatories.iter_mut() {
+                signatory.remove("habilitation");
+            }
         }
+        // `signatories = [ { id = "ville", habilitation = { … } } ]`
+        Some(Item::Value(Value::Array(signatories))) => {
+            for signatory in signatories.iter_mut() {
+                if let Some(t) = signatory.as_inline_table_mut()
+                    && t.remove("habilitation").is_some()
+                {
+                    t.fmt();
+                }
+            }
+        }
+        _ => {}
     }
 }
 
@@ -292,12 +305,25 @@ pub fn roll_base(text: &str, delta: i32) -> Result<String> {
 
 /// A centre's TOML for the new period: years shifted (funding, budget,
 /// targets), status back to draft, no `previous_id` (ids stay the same),
-/// and none of the acts of the convention it replaces: the application for
-/// it, the board's mandate to sign it, signatories' habilitations (each
-/// would print in the new convention as if it were about that one).
-pub fn roll_centre(text: &str, delta: i32) -> Result<String> {
+/// and nothing that was about the convention it replaces: the application
+/// for it, the board's mandate to sign it, signatories' habilitations, the
+/// indicators' baselines (the year before the old period), an agrément
+/// over before `first_year`. Each would print in the new convention as if
+/// it were about that one.
+pub fn roll_centre(text: &str, delta: i32, first_year: i32) -> Result<String> {
     let mut doc: DocumentMut = text.parse().context("the centre file does not parse")?;
     doc.remove("application_date");
+    // An agrément over before the new period starts covers none of it.
+    let agrement_end = doc
+        .get("agrement")
+        .and_then(|a| a.get("end"))
+        .and_then(Item::as_value)
+        .and_then(Value::as_datetime)
+        .and_then(|d| d.date)
+        .map(|d| i32::from(d.year));
+    if agrement_end.is_some_and(|end| end < first_year) {
+        doc.remove("agrement");
+    }
     if let Some(association) = doc.get_mut("association").and_then(Item::as_table_like_mut) {
         association.remove("mandate");
     }
@@ -344,6 +370,9 @@ pub fn roll_centre(text: &str, delta: i32) -> Result<String> {
                     if let Some(targets) = indicator.get_mut("targets") {
                         shift_item_years(targets, delta);
                     }
+                    // The value before the old period is not the one before
+                    // the new: it would print as « Référence 2025 ».
+                    indicator.remove("baseline");
                 }
             }
         }
@@ -374,7 +403,7 @@ mod tests {
     #[test]
     fn rolling_shifts_years_and_keeps_comments() {
         let text = "name = \"X\"\nstatus = \"signed\"  # signée\nprevious_id = \"y\"\n\n[[objectives]]\nid = \"a\"\n[[objectives.indicators]]\nlabel = \"L\"\ntargets = { 2022 = 1, 2023 = 2 }\n\n# financements\n[funding]\nville = { 2022 = 10, 2023 = 20.50 }\n\n[budget.2022]  # première année\ncharges = { 60 = 1 }\n[budget.2022.subsidies]\nville = 10\n";
-        let out = roll_centre(text, 4).unwrap();
+        let out = roll_centre(text, 4, 2026).unwrap();
         assert!(out.contains("status = \"draft\"  # signée"), "{out}");
         assert!(!out.contains("previous_id"));
         assert!(out.contains("targets = { 2026 = 1, 2027 = 2 }"), "{out}");
@@ -398,5 +427,41 @@ mod tests {
     fn a_period_keeps_its_length() {
         assert_eq!(period_delta((2022, 2025), (2026, 2029)).unwrap(), 4);
         assert!(period_delta((2022, 2025), (2026, 2028)).is_err());
+    }
+
+    /// What was about the convention being replaced is left out, in every
+    /// form TOML allows; an agrément still running is kept.
+    #[test]
+    fn rolling_leaves_out_the_acts_of_the_old_convention() {
+        let text = "name = \"X\"\napplication_date = 2021-10-15\nsignatories = [ { id = \"ville\", habilitation = { act = \"délibération\", body = \"conseil municipal\", number = \"2022-0151\", date = 2022-03-28 } } ]\n\n[association]\nrepresentative = \"A\"\n[association.mandate]\nact = \"décision\"\nbody = \"conseil d'administration\"\ndate = 2021-06-12\n\n[agrement]\nkind = \"centre-social\"\nstart = 2022-01-01\nend = 2025-12-31\ndecision = 2021-11-18\n\n[[objectives]]\nid = \"a\"\n[[objectives.indicators]]\nlabel = \"L\"\nbaseline = 20\ntargets = { 2022 = 1 }\n";
+        let out = roll_centre(text, 4, 2026).unwrap();
+        for gone in [
+            "application_date",
+            "habilitation",
+            "mandate",
+            "2021-06-12",
+            "agrement",
+            "baseline",
+        ] {
+            assert!(!out.contains(gone), "{gone}:\n{out}");
+        }
+        assert!(out.contains("representative = \"A\""), "{out}");
+        assert!(out.contains("{ id = \"ville\" }"), "{out}");
+        // An agrément running into the new period stays.
+        let running = text.replace("end = 2025-12-31", "end = 2027-12-31");
+        assert!(
+            roll_centre(&running, 4, 2026)
+                .unwrap()
+                .contains("[agrement]")
+        );
+        let base = roll_base(
+            "[period]\nstart = 2022-01-01\nend = 2025-12-31\n\n[[signatories]]\nid = \"caf\"\n[signatories.habilitation]\nact = \"décision\"\ndate = 2022-03-03\n",
+            4,
+        )
+        .unwrap();
+        assert!(
+            !base.contains("habilitation") && !base.contains("2022-03-03"),
+            "{base}"
+        );
     }
 }
