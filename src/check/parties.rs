@@ -42,7 +42,7 @@ fn habilitations(conv: &Convention, diags: &mut Vec<Diagnostic>) {
                 )
                 .with_severity(severity)
                 .with_help(
-                    "add `habilitation = { act = \"délibération\", body = \"conseil municipal\", number = \"…\", date = 2022-03-28 }`",
+                    "add `habilitation = { act = \"délibération\", body = \"conseil municipal\", number = \"…\", date = AAAA-MM-JJ }` (the act that approves this convention)",
                 ),
             );
         }
@@ -63,7 +63,7 @@ fn habilitations(conv: &Convention, diags: &mut Vec<Diagnostic>) {
             )
             .with_severity(severity)
             .with_help(
-                "add `mandate = { act = \"décision\", body = \"conseil d'administration\", date = 2021-06-12 }` under [association]",
+                "add `mandate = { act = \"décision\", body = \"conseil d'administration\", date = AAAA-MM-JJ }` under [association]",
             ),
         );
     }

@@ -239,7 +239,8 @@ impl Rule {
                  in a TOML value or in the text of base.md or a centre's Markdown (HTML comments \
                  are notes to editors, not looked at), and an empty TOML value (as `cpo new \
                  centre` writes the names it cannot know; not `unit`, `description`, \
-                 `previous_id` or `email`, where empty means none), and a convention whose every \
+                 `previous_id` or `email`, where empty means none), an indicator's empty \
+                 `targets`, and a convention whose every \
                  amount is 0 with no budget line (as `cpo new centre` writes it). It would print in the \
                  convention people sign, or fail to identify a party or an account: a warning \
                  while the centre's `status` is `draft`, an error in its files once it is \

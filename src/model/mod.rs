@@ -411,7 +411,9 @@ fn a_before(before: &str) -> Option<usize> {
 /// `email`. Every other empty value is still to fill in.
 const EMPTY_MEANS_NONE: &[&str] = &["unit", "description", "previous_id", "email"];
 
-/// The string values of a tree that are still to fill in.
+/// The values of a tree that are still to fill in: strings (see
+/// [`is_unfilled`]) and an indicator's empty `targets` table (as `cpo new
+/// centre` writes it).
 fn todo_values(tree: &Node) -> Vec<Loc> {
     let mut out = Vec::new();
     let mut stack = vec![(tree, "")];
@@ -420,6 +422,9 @@ fn todo_values(tree: &Node) -> Vec<Loc> {
             node::Value::String(s)
                 if is_todo(s) || (s.trim().is_empty() && !EMPTY_MEANS_NONE.contains(&key)) =>
             {
+                out.push(node.loc.clone())
+            }
+            node::Value::Table(t) if key == "targets" && t.entries.is_empty() => {
                 out.push(node.loc.clone())
             }
             node::Value::Array(items) => stack.extend(items.iter().map(|n| (n, key))),

@@ -953,7 +953,12 @@ fn todo_when_every_amount_is_zero() {
     assert_eq!(todos(&repo), [f("todo", "warning", TOML, line, 2)]);
     repo.replace(TOML, "status = \"draft\"", "status = \"ready\"");
     assert_eq!(todos(&repo), [f("todo", "error", TOML, line, 2)]);
-    // One amount is enough to say the money is being written.
-    repo.replace(TOML, "ville = 0", "ville = 1000");
+    // One amount is enough to say the money is being written: a funding
+    // year, or a budget line.
+    repo.replace(TOML, "ville = { 2022 = 0,", "ville = { 2022 = 1000,");
+    assert_eq!(todos(&repo), []);
+    repo.replace(TOML, "ville = { 2022 = 1000,", "ville = { 2022 = 0,");
+    assert_eq!(todos(&repo).len(), 1);
+    repo.replace(TOML, "charges = { 60 = 0", "charges = { 60 = 1000");
     assert_eq!(todos(&repo), []);
 }

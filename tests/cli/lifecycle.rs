@@ -37,6 +37,10 @@ fn filled_centre(repo: &Repo, id: &str) {
             "title = \"Faire vivre un conseil d'habitants\"\n[[objectives.indicators]]",
         )
         .replace("label = \"\"", "label = \"Participants\"")
+        .replace(
+            "targets = {}",
+            "targets = { 2026 = 10, 2027 = 20, 2028 = 30, 2029 = 40 }",
+        )
         .replace(" = 0, ", " = 1000, ")
         .replace(" = 0 }", " = 1000 }");
     // Funding: 1 000 € per funder and year; budget: charges = produits.
