@@ -157,10 +157,17 @@ fn agrement(conv: &Convention, diags: &mut Vec<Diagnostic>) {
             Diagnostic::new(
                 Rule::AgrementExpired,
                 conv.tree.loc_of(&["agrement", "end"]),
-                format!(
-                    "the CAF's agrément ends on {}, before the period ends on {}",
-                    ag.end, data.period.end
-                ),
+                if ag.end < data.period.start {
+                    format!(
+                        "the CAF's agrément ended on {}, before the period starts on {}: it covers none of it",
+                        ag.end, data.period.start
+                    )
+                } else {
+                    format!(
+                        "the CAF's agrément ends on {}, before the period ends on {}",
+                        ag.end, data.period.end
+                    )
+                },
             )
             .with_help("record the renewed agrément, or plan an avenant when it is renewed"),
         );

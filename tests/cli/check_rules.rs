@@ -962,3 +962,35 @@ fn todo_when_every_amount_is_zero() {
     repo.replace(TOML, "charges = { 60 = 0", "charges = { 60 = 1000");
     assert_eq!(todos(&repo), []);
 }
+
+/// `agrement-expired`: the CAF's agrément must cover the period; one over
+/// before it starts covers none of it, and says so.
+#[test]
+fn agrement_expired() {
+    let repo = clean();
+    repo.append(
+        TOML,
+        "\n[agrement]\nkind = \"centre-social\"\nstart = 2022-01-01\nend = 2025-12-31\ndecision = 2021-11-18\n",
+    );
+    assert!(messages(&repo, "agrement-expired").is_empty());
+    repo.replace(
+        TOML,
+        "end = 2025-12-31\ndecision",
+        "end = 2024-12-31\ndecision",
+    );
+    assert_eq!(
+        messages(&repo, "agrement-expired"),
+        ["the CAF's agrément ends on 2024-12-31, before the period ends on 2025-12-31"]
+    );
+    repo.replace(
+        TOML,
+        "end = 2024-12-31\ndecision",
+        "end = 2021-12-31\ndecision",
+    );
+    assert_eq!(
+        messages(&repo, "agrement-expired"),
+        [
+            "the CAF's agrément ended on 2021-12-31, before the period starts on 2022-01-01: it covers none of it"
+        ]
+    );
+}
