@@ -150,6 +150,11 @@ enum Kind {
     Indicators,
     /// Payment terms (an object).
     Payment,
+    /// A habilitation or a mandate (an object): « délibération du conseil
+    /// municipal n° 2022-0147 du 28 mars 2022 ».
+    Act,
+    /// The CAF's agrément (an object).
+    Agrement,
 }
 
 fn label(path: &[&str], scope: Scope, cx: &LabelCx<'_>) -> (String, Kind) {
@@ -181,7 +186,7 @@ fn label(path: &[&str], scope: Scope, cx: &LabelCx<'_>) -> (String, Kind) {
         ["territory", "quartiers"] => text("Territoire – quartiers"),
         ["territory", "qpv"] => text("Territoire – quartiers prioritaires (QPV)"),
         ["territory", rest @ ..] => (format!("Territoire – {}", fallback(rest)), Kind::Text),
-        ["agrement"] => text("Agrément de la CAF"),
+        ["agrement"] => ("Agrément de la CAF".into(), Kind::Agrement),
         ["agrement", f] => {
             let (l, k) = match *f {
                 "kind" => ("nature", Kind::Text),
@@ -302,7 +307,7 @@ fn association_field(rest: &[&str]) -> (String, Kind) {
         ["representative"] => t("représentant"),
         ["civility"] => t("civilité du représentant"),
         ["title"] => t("qualité du représentant"),
-        ["mandate"] => t("mandat du représentant"),
+        ["mandate"] => ("mandat du représentant".into(), Kind::Act),
         ["mandate", f] => habilitation_field("mandat du représentant", f),
         ["iban"] => t("IBAN"),
         ["bic"] => t("BIC"),
@@ -334,7 +339,7 @@ fn signatory_field(rest: &[&str]) -> (String, Kind) {
         ["representative"] => t("représentant"),
         ["civility"] => t("civilité du représentant"),
         ["title"] => t("qualité du représentant"),
-        ["habilitation"] => t("habilitation du représentant"),
+        ["habilitation"] => ("habilitation du représentant".into(), Kind::Act),
         ["habilitation", f] => habilitation_field("habilitation du représentant", f),
         ["payment"] => ("modalités de versement".into(), Kind::Payment),
         ["payment", f] => {
@@ -397,6 +402,29 @@ fn value_text(v: &Value, kind: Kind, path: &[&str], cx: &LabelCx<'_>) -> String 
             })
             .collect::<Vec<_>>()
             .join(", "),
+        (Value::Object(m), Kind::Act) => {
+            let field = |k: &str| m.get(k).and_then(Value::as_str);
+            fr::wording::act_phrase(
+                field("act").unwrap_or("délibération"),
+                field("body").unwrap_or_default(),
+                field("number"),
+                &field("date").map(date).unwrap_or_default(),
+            )
+        }
+        (Value::Object(m), Kind::Agrement) => {
+            let field = |k: &str| m.get(k).and_then(Value::as_str);
+            let mut out = format!(
+                "agrément « {} »",
+                enum_word("kind", field("kind").unwrap_or_default())
+            );
+            if let (Some(start), Some(end)) = (field("start"), field("end")) {
+                out.push_str(&format!(" du {} au {}", date(start), date(end)));
+            }
+            if let Some(decision) = field("decision") {
+                out.push_str(&format!(", décision du {}", date(decision)));
+            }
+            out
+        }
         (Value::String(s), _) => enum_word(path.last().copied().unwrap_or_default(), s),
         _ => plain(v),
     }

@@ -923,3 +923,28 @@ fn a_centre_with_50_000_sections_diffs_and_reports_its_changes() {
         .collect();
     assert_eq!(moves, [("s30", "s31")]);
 }
+
+/// A rolled-over period reads, for the CAF adviser, as French: the acts
+/// left out are named as acts (« délibération du conseil municipal n° … du
+/// … »), the agrément as an agrément, never as the TOML's keys.
+#[test]
+fn acts_and_agrements_read_as_french() {
+    let repo = Repo::example("poitiers");
+    repo.cpo(&["new", "period", "2026-2029", "--from", "2022-2025"])
+        .code(0);
+    let run = repo.cpo(&["diff", "2022-2025", "2026-2029", "--format", "md"]);
+    let md = run
+        .stdout
+        .replace(['\u{202F}', '\u{A0}'], " ")
+        .replace('\u{2011}', "-")
+        .replace('\u{2019}', "'");
+    for expected in [
+        "Ville de Poitiers – habilitation du représentant : délibération du conseil municipal n° 2022-0147 du 28 mars 2022 → —",
+        "Association – mandat du représentant : décision du conseil d'administration du 12 juin 2021 → —",
+        "Agrément de la CAF : agrément « centre social » du 1er janvier 2022 au 31 décembre 2025, décision du 18 novembre 2021 → —",
+    ] {
+        assert!(md.contains(expected), "{expected}\n{md}");
+    }
+    let keys = regex::Regex::new(r"\b(act|body|kind|start|end|decision|number) : ").unwrap();
+    assert!(!keys.is_match(&md), "{md}");
+}
