@@ -150,17 +150,29 @@ pub fn new(g: &Global, cmd: NewCommand) -> Result<Outcome> {
     let project = super::open(g)?;
     let root = project.root();
     let snapshot = project.snapshot();
-    let written = match cmd {
+    let (written, rolled_from) = match cmd {
         NewCommand::Centre { id } => {
             let period = super::select_period(snapshot, g.period.as_deref())?;
-            lifecycle::new_centre(root, snapshot, &period.label, &id)?
+            (
+                lifecycle::new_centre(root, snapshot, &period.label, &id)?,
+                None,
+            )
         }
-        NewCommand::Period { label, from } => lifecycle::new_period(root, snapshot, &label, &from)?,
+        NewCommand::Period { label, from } => (
+            lifecycle::new_period(root, snapshot, &label, &from)?,
+            Some(from),
+        ),
     };
     for f in &written {
         say(&format!(
             "created {}",
             f.strip_prefix(root).unwrap_or(f).display()
+        ));
+    }
+    if let Some(from) = rolled_from {
+        say(&format!(
+            "left out what was about the conventions of {from}: habilitations, mandates, \
+             application dates, indicators' baselines, agréments already over"
         ));
     }
     say("run `cpo check` to see what is left to fill in");

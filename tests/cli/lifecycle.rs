@@ -235,8 +235,13 @@ fn new_centre_scaffolds_from_the_base() {
 #[test]
 fn new_period_rolls_poitiers_over_with_every_year_shifted() {
     let repo = Repo::example("poitiers");
-    repo.cpo(&["new", "period", "2026-2029", "--from", "2022-2025"])
-        .code(0);
+    let run = repo.cpo(&["new", "period", "2026-2029", "--from", "2022-2025"]);
+    run.code(0);
+    assert!(
+        format!("{}{}", run.stdout, run.stderr)
+            .contains("left out what was about the conventions of 2022-2025"),
+        "{run:?}"
+    );
     let json = repo
         .cpo(&["--period", "2026-2029", "check", "--format", "json"])
         .json();
