@@ -12,7 +12,7 @@
 use std::fmt::Write as _;
 
 use anyhow::{Context, Result, bail};
-use toml_edit::{DocumentMut, InlineTable, Item, Key, Value};
+use toml_edit::{DocumentMut, InlineTable, Item, Key, TableLike, Value};
 
 use crate::model::BaseFile;
 use crate::model::base::SectionRules;
@@ -266,18 +266,26 @@ fn shift_date(value: &mut Value, delta: i32) -> Result<()> {
 /// présente convention ») does not approve the next one, and
 /// `habilitation-missing` then asks for the new act.
 fn drop_habilitations(doc: &mut DocumentMut) {
-    match doc.get_mut("signatories") {
-        Some(Item::ArrayOfTables(signatories)) => {
-            for signatory in signatories.iter_mut() {
-                signatory.remove("habilitation");
+    if let Some(signatories) = doc.get_mut("signatories") {
+        each_table(signatories, &mut |signatory| {
+            signatory.remove("habilitation");
+        });
+    }
+}
+
+/// `f` on each table of an array of tables (`[[objectives]]`) or of an
+/// inline array (`objectives = [ { … } ]`), which TOML allows alike.
+fn each_table(item: &mut Item, f: &mut dyn FnMut(&mut dyn TableLike)) {
+    match item {
+        Item::ArrayOfTables(tables) => {
+            for t in tables.iter_mut() {
+                f(t);
             }
         }
-        // `signatories = [ { id = "ville", habilitation = { … } } ]`
-        Some(Item::Value(Value::Array(signatories))) => {
-            for signatory in signatories.iter_mut() {
-                if let Some(t) = signatory.as_inline_table_mut()
-                    && t.remove("habilitation").is_some()
-                {
+        Item::Value(Value::Array(values)) => {
+            for v in values.iter_mut() {
+                if let Some(t) = v.as_inline_table_mut() {
+                    f(t);
                     t.fmt();
                 }
             }
@@ -357,25 +365,19 @@ pub fn roll_centre(text: &str, delta: i32, first_year: i32) -> Result<String> {
             budget.insert_formatted(&new_key, item);
         }
     }
-    if let Some(objectives) = doc
-        .get_mut("objectives")
-        .and_then(Item::as_array_of_tables_mut)
-    {
-        for objective in objectives.iter_mut() {
-            if let Some(indicators) = objective
-                .get_mut("indicators")
-                .and_then(Item::as_array_of_tables_mut)
-            {
-                for indicator in indicators.iter_mut() {
+    if let Some(objectives) = doc.get_mut("objectives") {
+        each_table(objectives, &mut |objective| {
+            if let Some(indicators) = objective.get_mut("indicators") {
+                each_table(indicators, &mut |indicator| {
                     if let Some(targets) = indicator.get_mut("targets") {
                         shift_item_years(targets, delta);
                     }
                     // The value before the old period is not the one before
                     // the new: it would print as « Référence 2025 ».
                     indicator.remove("baseline");
-                }
+                });
             }
-        }
+        });
     }
     Ok(doc.to_string())
 }
@@ -448,6 +450,16 @@ mod tests {
         assert!(out.contains("representative = \"A\""), "{out}");
         assert!(out.contains("{ id = \"ville\" }"), "{out}");
         // An agrément running into the new period stays.
+        let inline = roll_centre(
+            "[[objectives]]\nid = \"a\"\nindicators = [ { label = \"L\", baseline = 20, targets = { 2022 = 1 } } ]\n",
+            4,
+            2026,
+        )
+        .unwrap();
+        assert!(
+            inline.contains("indicators = [ { label = \"L\", targets = { 2026 = 1 } } ]"),
+            "{inline}"
+        );
         let running = text.replace("end = 2025-12-31", "end = 2027-12-31");
         assert!(
             roll_centre(&running, 4, 2026)
