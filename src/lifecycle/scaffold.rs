@@ -238,6 +238,19 @@ fn shift_inline_years(table: &mut InlineTable, delta: i32) {
 fn shift_item_years(item: &mut Item, delta: i32) {
     if let Some(t) = item.as_inline_table_mut() {
         shift_inline_years(t, delta);
+    } else if let Some(t) = item.as_table_mut() {
+        // `[funding.ville]` with a line per year.
+        let keys: Vec<String> = t.iter().map(|(k, _)| k.to_string()).collect();
+        if !keys.iter().all(|k| k.parse::<i32>().is_ok()) {
+            return;
+        }
+        let entries: Vec<_> = keys.iter().filter_map(|k| t.remove_entry(k)).collect();
+        for (key, value) in entries {
+            let year = key.get().parse::<i32>().unwrap_or_default();
+            let new_key = Key::new(year.saturating_add(delta).to_string())
+                .with_leaf_decor(key.leaf_decor().clone());
+            t.insert_formatted(&new_key, value);
+        }
     }
 }
 
@@ -460,6 +473,8 @@ mod tests {
             inline.contains("indicators = [ { label = \"L\", targets = { 2026 = 1 } } ]"),
             "{inline}"
         );
+        let table = roll_centre("[funding.ville]\n2022 = 10 # an 1\n2023 = 20\n", 4, 2026).unwrap();
+        assert_eq!(table, "[funding.ville]\n2026 = 10 # an 1\n2027 = 20\n");
         let running = text.replace("end = 2025-12-31", "end = 2027-12-31");
         assert!(
             roll_centre(&running, 4, 2026)
