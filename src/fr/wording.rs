@@ -737,6 +737,7 @@ pub fn title_gender(title: &str) -> Option<Gender> {
     // The head noun: any of these endings.
     const NOUN_F: &[&str] = &[
         "trice", "ente", "ante", "ère", "euse", "esse", "ointe", "ée", "ète", "enne", "élue",
+        "eure",
     ];
     const NOUN_M: &[&str] = &[
         "teur", "eur", "ier", "ent", "ant", "oint", "é", "et", "ien", "élu",
@@ -912,6 +913,9 @@ mod tests {
             ("Représentante légale", Some(Gender::F)),
             ("Chargée de mission", Some(Gender::F)),
             ("Chargé de mission", Some(Gender::M)),
+            ("Ingénieure", Some(Gender::F)),
+            ("Professeure", Some(Gender::F)),
+            ("Professeur", Some(Gender::M)),
             ("Maire", None),
             ("Maire de Poitiers", None),
             ("Secrétaire", None),
