@@ -242,6 +242,8 @@ fn new_period_rolls_poitiers_over_with_every_year_shifted() {
             .contains("left out what was about the conventions of 2022-2025"),
         "{run:?}"
     );
+    // The rolled files are as `cpo fmt` writes them.
+    repo.cpo(&["fmt", "--check"]).code(0);
     let json = repo
         .cpo(&["--period", "2026-2029", "check", "--format", "json"])
         .json();
