@@ -462,7 +462,7 @@ mod tests {
         }
         assert!(out.contains("representative = \"A\""), "{out}");
         assert!(out.contains("{ id = \"ville\" }"), "{out}");
-        // An agrément running into the new period stays.
+        // Inline arrays of indicators, and years as a sub-table, too.
         let inline = roll_centre(
             "[[objectives]]\nid = \"a\"\nindicators = [ { label = \"L\", baseline = 20, targets = { 2022 = 1 } } ]\n",
             4,
@@ -475,6 +475,7 @@ mod tests {
         );
         let table = roll_centre("[funding.ville]\n2022 = 10 # an 1\n2023 = 20\n", 4, 2026).unwrap();
         assert_eq!(table, "[funding.ville]\n2026 = 10 # an 1\n2027 = 20\n");
+        // An agrément running into the new period stays.
         let running = text.replace("end = 2025-12-31", "end = 2027-12-31");
         assert!(
             roll_centre(&running, 4, 2026)
