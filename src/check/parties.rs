@@ -17,6 +17,7 @@ pub const AUDITOR_THRESHOLD: i64 = 153_000;
 
 pub fn centre(_cx: &PeriodCx<'_>, conv: &Convention, diags: &mut Vec<Diagnostic>) {
     habilitations(conv, diags);
+    civilities(conv, diags);
     bank(conv, diags);
     auditor(conv, diags);
     agrement(conv, diags);
@@ -66,6 +67,45 @@ fn habilitations(conv: &Convention, diags: &mut Vec<Diagnostic>) {
                 "add `mandate = { act = \"décision\", body = \"conseil d'administration\", date = AAAA-MM-JJ }` under [association]",
             ),
         );
+    }
+}
+
+/// `civility-missing`: a signer whose gender neither a civility nor the
+/// form of the title gives (« maire »), for whom the documents write the
+/// masculine. An empty title is `todo`'s.
+fn civilities(conv: &Convention, diags: &mut Vec<Diagnostic>) {
+    let unknown = |civility: Option<crate::model::parties::Civility>, title: &str| {
+        civility.is_none()
+            && !crate::model::is_unfilled(title)
+            && crate::fr::wording::title_gender(title).is_none()
+    };
+    let finding = |loc: Loc, who: String, title: &str| {
+        Diagnostic::new(
+            Rule::CivilityMissing,
+            loc,
+            format!(
+                "{who} has no `civility`, and « {} » does not say whether a woman or a man signs: the documents write « dûment habilité »",
+                title.trim()
+            ),
+        )
+        .with_help("add `civility = \"Mme\"` or `civility = \"M.\"`")
+    };
+    for s in &conv.data.signatories {
+        if unknown(s.civility, &s.title) {
+            diags.push(finding(
+                conv.tree.loc_of(&["signatories", &s.id, "title"]),
+                format!("the representative of signatory `{}`", s.id),
+                &s.title,
+            ));
+        }
+    }
+    let a = &conv.data.association;
+    if unknown(a.civility, &a.title) {
+        diags.push(finding(
+            conv.tree.loc_of(&["association", "title"]),
+            "the association's representative".to_string(),
+            &a.title,
+        ));
     }
 }
 

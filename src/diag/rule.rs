@@ -164,6 +164,8 @@ rules! {
         "an objective with no indicator";
     HabilitationMissing = "habilitation-missing", Parties, Warning,
         "a signatory without `habilitation` or an association without `mandate` (an error once the convention is ready or signed)";
+    CivilityMissing = "civility-missing", Parties, Warning,
+        "a signer without `civility` whose title does not say their gender (« maire »): the document agrees « dûment habilité » in the masculine";
     Iban = "iban", Parties, Error,
         "an IBAN whose ISO 13616 mod-97 check fails, or a malformed BIC";
     AuditorMissing = "auditor-missing", Parties, Warning,
@@ -280,6 +282,16 @@ impl Rule {
                  warning while the convention is a draft, an error once it is ready or signed; \
                  add `habilitation = { act, body, number, date }` to the signatory, or `mandate` \
                  under [association]."
+            }
+            Rule::CivilityMissing => {
+                "Reports a signer (a signatory's representative, the association's) with no \
+                 `civility` and a title of either gender (« maire », « secrétaire », \
+                 « responsable »). The party clause agrees with the signer (« dûment habilitée \
+                 par délibération … ») and the signature block gives the title its article \
+                 (« La maire, »); without a civility and with such a title cpo cannot know, \
+                 writes the masculine and a bare title. A title that shows the gender \
+                 (« présidente », « directeur ») needs no civility. Add `civility = \"Mme\"` \
+                 or `civility = \"M.\"`."
             }
             Rule::Iban => {
                 "Checks the IBAN (ISO 13616 check digits, 27 characters for a French account) \

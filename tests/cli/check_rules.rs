@@ -835,9 +835,9 @@ fn unknown_rule_name_in_lints() {
     assert_eq!(
         found,
         [
-            f("unknown-key", "error", "cpo.toml", 12, 1),
-            f("wrong-type", "error", "cpo.toml", 13, 9),
-            f("wrong-type", "error", "cpo.toml", 14, 1),
+            f("unknown-key", "error", "cpo.toml", 13, 1),
+            f("wrong-type", "error", "cpo.toml", 14, 9),
+            f("wrong-type", "error", "cpo.toml", 15, 1),
         ],
         "sealed-changed cannot be lowered"
     );
@@ -992,5 +992,35 @@ fn agrement_expired() {
         [
             "the CAF's agrément ended on 2021-12-31, before the period starts on 2022-01-01: it covers none of it"
         ]
+    );
+}
+
+/// `civility-missing`: a signer whose gender neither a civility nor the
+/// title's form gives (« maire ») would be « dûment habilité » by default.
+#[test]
+fn civility_missing() {
+    let repo = clean();
+    repo.replace("cpo.toml", "civility-missing = \"allow\"\n", "");
+    let civility = |repo: &Repo| -> Vec<Finding> {
+        findings(repo, &[])
+            .into_iter()
+            .filter(|x| x.0 == "civility-missing")
+            .collect()
+    };
+    // « Maire » says nothing; « Directrice » and « Présidente » do.
+    assert_eq!(
+        civility(&repo),
+        [f("civility-missing", "warning", BASE, 12, 9)]
+    );
+    repo.replace(
+        BASE,
+        "title = \"Maire\"",
+        "civility = \"Mme\"\ntitle = \"Maire\"",
+    );
+    assert_eq!(civility(&repo), []);
+    repo.replace(TOML, "title = \"Présidente\"", "title = \"Responsable\"");
+    assert_eq!(
+        civility(&repo),
+        [f("civility-missing", "warning", TOML, 11, 9)]
     );
 }
