@@ -158,10 +158,10 @@ pub fn new(g: &Global, cmd: NewCommand) -> Result<Outcome> {
                 None,
             )
         }
-        NewCommand::Period { label, from } => (
-            lifecycle::new_period(root, snapshot, &label, &from)?,
-            Some(from),
-        ),
+        NewCommand::Period { label, from } => {
+            let rolled = lifecycle::new_period(root, snapshot, &label, &from)?;
+            (rolled.written, Some((from, rolled.left_out)))
+        }
     };
     for f in &written {
         say(&format!(
@@ -169,11 +169,28 @@ pub fn new(g: &Global, cmd: NewCommand) -> Result<Outcome> {
             f.strip_prefix(root).unwrap_or(f).display()
         ));
     }
-    if let Some(from) = rolled_from {
-        say(&format!(
-            "left out what was about the conventions of {from}: habilitations, mandates, \
-             application dates, indicators' baselines, agréments already over"
-        ));
+    if let Some((from, l)) = rolled_from {
+        let counted: Vec<String> = [
+            (l.habilitations, "habilitation", "habilitations"),
+            (l.mandates, "association mandate", "association mandates"),
+            (l.application_dates, "application date", "application dates"),
+            (l.baselines, "indicator baseline", "indicator baselines"),
+            (
+                l.agrements,
+                "agrément already over",
+                "agréments already over",
+            ),
+        ]
+        .into_iter()
+        .filter(|(n, ..)| *n > 0)
+        .map(|(n, one, many)| format!("{n} {}", if n == 1 { one } else { many }))
+        .collect();
+        if !counted.is_empty() {
+            say(&format!(
+                "left out what was about the conventions of {from}: {}",
+                counted.join(", ")
+            ));
+        }
     }
     say("run `cpo check` to see what is left to fill in");
     Ok(Outcome::Success)

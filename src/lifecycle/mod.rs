@@ -162,14 +162,18 @@ pub fn new_centre(root: &Path, snapshot: &Snapshot, label: &str, id: &str) -> Re
     Ok(written)
 }
 
+/// A period rolled over: the files written, and what was left out of them
+/// because it was about the conventions they replace.
+#[derive(Debug)]
+pub struct Rolled {
+    pub written: Vec<PathBuf>,
+    pub left_out: scaffold::LeftOut,
+}
+
 /// `cpo new period LABEL --from LABEL`: base and centres copied with every
-/// year shifted, statuses back to draft, no seals.
-pub fn new_period(
-    root: &Path,
-    snapshot: &Snapshot,
-    label: &str,
-    from: &str,
-) -> Result<Vec<PathBuf>> {
+/// year shifted, statuses back to draft, no seals, and none of what was
+/// about the old conventions (see [`scaffold::roll_centre`]).
+pub fn new_period(root: &Path, snapshot: &Snapshot, label: &str, from: &str) -> Result<Rolled> {
     let to_years = parse_period_label(label)
         .with_context(|| format!("`{label}` is not a period label (START-END, e.g. 2026-2029)"))?;
     let source = snapshot
@@ -195,10 +199,11 @@ pub fn new_period(
             .map(|f| f.text.clone())
             .with_context(|| format!("{path} could not be read: run `cpo check`"))
     };
+    let mut left_out = scaffold::LeftOut::default();
     let mut files: Vec<(PathBuf, String)> = vec![
         (
             target.join("base.toml"),
-            scaffold::roll_base(&src("base.toml")?, delta)?,
+            scaffold::roll_base(&src("base.toml")?, delta, &mut left_out)?,
         ),
         (target.join("base.md"), src("base.md")?),
     ];
@@ -207,7 +212,7 @@ pub fn new_period(
         let md_rel = format!("centres/{}.md", centre.id);
         files.push((
             target.join(&toml_rel),
-            scaffold::roll_centre(&src(&toml_rel)?, delta, to_years.0)
+            scaffold::roll_centre(&src(&toml_rel)?, delta, to_years.0, &mut left_out)
                 .with_context(|| format!("rolling over {toml_rel}"))?,
         ));
         files.push((target.join(&md_rel), src(&md_rel)?));
@@ -233,5 +238,5 @@ pub fn new_period(
         write_atomic(&path, &bytes)?;
         written.push(path);
     }
-    Ok(written)
+    Ok(Rolled { written, left_out })
 }

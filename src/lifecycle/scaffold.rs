@@ -278,17 +278,32 @@ fn shift_date(value: &mut Value, delta: i32) -> Result<()> {
 /// convention being replaced (« Vu la délibération … approuvant la
 /// présente convention ») does not approve the next one, and
 /// `habilitation-missing` then asks for the new act.
-fn drop_habilitations(doc: &mut DocumentMut) {
+fn drop_habilitations(doc: &mut DocumentMut, left_out: &mut LeftOut) {
     if let Some(signatories) = doc.get_mut("signatories") {
         each_table(signatories, &mut |signatory| {
-            signatory.remove("habilitation");
+            let removed = signatory.remove("habilitation").is_some();
+            left_out.habilitations += usize::from(removed);
+            removed
         });
     }
 }
 
+/// What a roll-over left out, by kind: what was about the conventions it
+/// replaces (see [`roll_centre`]).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct LeftOut {
+    pub habilitations: usize,
+    pub mandates: usize,
+    pub application_dates: usize,
+    pub baselines: usize,
+    pub agrements: usize,
+}
+
 /// `f` on each table of an array of tables (`[[objectives]]`) or of an
-/// inline array (`objectives = [ { … } ]`), which TOML allows alike.
-fn each_table(item: &mut Item, f: &mut dyn FnMut(&mut dyn TableLike)) {
+/// inline array (`objectives = [ { … } ]`), which TOML allows alike. `f`
+/// says whether it removed a key: only such an inline table is laid out
+/// again (which would drop the comments inside it).
+fn each_table(item: &mut Item, f: &mut dyn FnMut(&mut dyn TableLike) -> bool) {
     match item {
         Item::ArrayOfTables(tables) => {
             for t in tables.iter_mut() {
@@ -297,8 +312,9 @@ fn each_table(item: &mut Item, f: &mut dyn FnMut(&mut dyn TableLike)) {
         }
         Item::Value(Value::Array(values)) => {
             for v in values.iter_mut() {
-                if let Some(t) = v.as_inline_table_mut() {
-                    f(t);
+                if let Some(t) = v.as_inline_table_mut()
+                    && f(t)
+                {
                     t.fmt();
                 }
             }
@@ -309,9 +325,9 @@ fn each_table(item: &mut Item, f: &mut dyn FnMut(&mut dyn TableLike)) {
 
 /// base.toml of the new period: the dates shifted, the signatories'
 /// habilitations dropped (they approved the previous convention).
-pub fn roll_base(text: &str, delta: i32) -> Result<String> {
+pub fn roll_base(text: &str, delta: i32, left_out: &mut LeftOut) -> Result<String> {
     let mut doc: DocumentMut = text.parse().context("base.toml does not parse")?;
-    drop_habilitations(&mut doc);
+    drop_habilitations(&mut doc, left_out);
     for key in ["start", "end"] {
         if let Some(v) = doc
             .get_mut("period")
@@ -331,9 +347,14 @@ pub fn roll_base(text: &str, delta: i32) -> Result<String> {
 /// indicators' baselines (the year before the old period), an agrément
 /// over before `first_year`. Each would print in the new convention as if
 /// it were about that one.
-pub fn roll_centre(text: &str, delta: i32, first_year: i32) -> Result<String> {
+pub fn roll_centre(
+    text: &str,
+    delta: i32,
+    first_year: i32,
+    left_out: &mut LeftOut,
+) -> Result<String> {
     let mut doc: DocumentMut = text.parse().context("the centre file does not parse")?;
-    doc.remove("application_date");
+    left_out.application_dates += usize::from(doc.remove("application_date").is_some());
     // An agrément over before the new period starts covers none of it.
     let agrement_end = doc
         .get("agrement")
@@ -343,12 +364,12 @@ pub fn roll_centre(text: &str, delta: i32, first_year: i32) -> Result<String> {
         .and_then(|d| d.date)
         .map(|d| i32::from(d.year));
     if agrement_end.is_some_and(|end| end < first_year) {
-        doc.remove("agrement");
+        left_out.agrements += usize::from(doc.remove("agrement").is_some());
     }
     if let Some(association) = doc.get_mut("association").and_then(Item::as_table_like_mut) {
-        association.remove("mandate");
+        left_out.mandates += usize::from(association.remove("mandate").is_some());
     }
-    drop_habilitations(&mut doc);
+    drop_habilitations(&mut doc, left_out);
     if let Some(status) = doc.get_mut("status").and_then(Item::as_value_mut) {
         let decor = status.decor().clone();
         *status = Value::from("draft");
@@ -387,9 +408,12 @@ pub fn roll_centre(text: &str, delta: i32, first_year: i32) -> Result<String> {
                     }
                     // The value before the old period is not the one before
                     // the new: it would print as « Référence 2025 ».
-                    indicator.remove("baseline");
+                    let removed = indicator.remove("baseline").is_some();
+                    left_out.baselines += usize::from(removed);
+                    removed
                 });
             }
+            false
         });
     }
     Ok(doc.to_string())
@@ -418,7 +442,7 @@ mod tests {
     #[test]
     fn rolling_shifts_years_and_keeps_comments() {
         let text = "name = \"X\"\nstatus = \"signed\"  # signée\nprevious_id = \"y\"\n\n[[objectives]]\nid = \"a\"\n[[objectives.indicators]]\nlabel = \"L\"\ntargets = { 2022 = 1, 2023 = 2 }\n\n# financements\n[funding]\nville = { 2022 = 10, 2023 = 20.50 }\n\n[budget.2022]  # première année\ncharges = { 60 = 1 }\n[budget.2022.subsidies]\nville = 10\n";
-        let out = roll_centre(text, 4, 2026).unwrap();
+        let out = roll_centre(text, 4, 2026, &mut LeftOut::default()).unwrap();
         assert!(out.contains("status = \"draft\"  # signée"), "{out}");
         assert!(!out.contains("previous_id"));
         assert!(out.contains("targets = { 2026 = 1, 2027 = 2 }"), "{out}");
@@ -430,6 +454,7 @@ mod tests {
         let base = roll_base(
             "[period]\nstart = 2022-01-01 # début\nend = 2025-12-31\n",
             4,
+            &mut LeftOut::default(),
         )
         .unwrap();
         assert_eq!(
@@ -449,7 +474,18 @@ mod tests {
     #[test]
     fn rolling_leaves_out_the_acts_of_the_old_convention() {
         let text = "name = \"X\"\napplication_date = 2021-10-15\nsignatories = [ { id = \"ville\", habilitation = { act = \"délibération\", body = \"conseil municipal\", number = \"2022-0151\", date = 2022-03-28 } } ]\n\n[association]\nrepresentative = \"A\"\n[association.mandate]\nact = \"décision\"\nbody = \"conseil d'administration\"\ndate = 2021-06-12\n\n[agrement]\nkind = \"centre-social\"\nstart = 2022-01-01\nend = 2025-12-31\ndecision = 2021-11-18\n\n[[objectives]]\nid = \"a\"\n[[objectives.indicators]]\nlabel = \"L\"\nbaseline = 20\ntargets = { 2022 = 1 }\n";
-        let out = roll_centre(text, 4, 2026).unwrap();
+        let mut left_out = LeftOut::default();
+        let out = roll_centre(text, 4, 2026, &mut left_out).unwrap();
+        assert_eq!(
+            left_out,
+            LeftOut {
+                habilitations: 1,
+                mandates: 1,
+                application_dates: 1,
+                baselines: 1,
+                agrements: 1
+            }
+        );
         for gone in [
             "application_date",
             "habilitation",
@@ -462,29 +498,42 @@ mod tests {
         }
         assert!(out.contains("representative = \"A\""), "{out}");
         assert!(out.contains("{ id = \"ville\" }"), "{out}");
-        // Inline arrays of indicators, and years as a sub-table, too.
+        // Inline arrays of indicators, and years as a sub-table, too; an
+        // inline table left alone keeps its layout and its comments.
         let inline = roll_centre(
-            "[[objectives]]\nid = \"a\"\nindicators = [ { label = \"L\", baseline = 20, targets = { 2022 = 1 } } ]\n",
+            "objectives = [ { id = \"a\", indicators = [ { label = \"L\", baseline = 20, targets = { 2022 = 1 } } ] } ]\nsignatories = [\n  {id=\"caf\",   # la CAF\n   title = \"Directrice\"},\n]\n",
             4,
             2026,
+            &mut LeftOut::default(),
         )
         .unwrap();
         assert!(
             inline.contains("indicators = [ { label = \"L\", targets = { 2026 = 1 } } ]"),
             "{inline}"
         );
-        let table = roll_centre("[funding.ville]\n2022 = 10 # an 1\n2023 = 20\n", 4, 2026).unwrap();
+        assert!(
+            inline.contains("  {id=\"caf\",   # la CAF\n   title = \"Directrice\"},"),
+            "{inline}"
+        );
+        let table = roll_centre(
+            "[funding.ville]\n2022 = 10 # an 1\n2023 = 20\n",
+            4,
+            2026,
+            &mut LeftOut::default(),
+        )
+        .unwrap();
         assert_eq!(table, "[funding.ville]\n2026 = 10 # an 1\n2027 = 20\n");
         // An agrément running into the new period stays.
         let running = text.replace("end = 2025-12-31", "end = 2027-12-31");
         assert!(
-            roll_centre(&running, 4, 2026)
+            roll_centre(&running, 4, 2026, &mut LeftOut::default())
                 .unwrap()
                 .contains("[agrement]")
         );
         let base = roll_base(
             "[period]\nstart = 2022-01-01\nend = 2025-12-31\n\n[[signatories]]\nid = \"caf\"\n[signatories.habilitation]\nact = \"décision\"\ndate = 2022-03-03\n",
             4,
+            &mut LeftOut::default(),
         )
         .unwrap();
         assert!(
