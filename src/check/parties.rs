@@ -15,9 +15,9 @@ use crate::model::parties::{AgrementKind, CHARTE_LAICITE_CAF};
 /// commissaire aux comptes (code de commerce L612-4, décret n° 2006-335).
 pub const AUDITOR_THRESHOLD: i64 = 153_000;
 
-pub fn centre(_cx: &PeriodCx<'_>, conv: &Convention, diags: &mut Vec<Diagnostic>) {
+pub fn centre(cx: &PeriodCx<'_>, conv: &Convention, diags: &mut Vec<Diagnostic>) {
     habilitations(conv, diags);
-    civilities(conv, diags);
+    civilities(cx, conv, diags);
     bank(conv, diags);
     auditor(conv, diags);
     agrement(conv, diags);
@@ -72,8 +72,20 @@ fn habilitations(conv: &Convention, diags: &mut Vec<Diagnostic>) {
 
 /// `civility-missing`: a signer whose gender neither a civility nor the
 /// form of the title gives (« maire »), for whom the documents write the
-/// masculine. An empty title is `todo`'s.
-fn civilities(conv: &Convention, diags: &mut Vec<Diagnostic>) {
+/// masculine. An empty title is `todo`'s. Not for a signed convention: a
+/// civility added would change it, and it changes only by an avenant (nor,
+/// for a base signatory, while any convention of the period is signed).
+fn civilities(cx: &PeriodCx<'_>, conv: &Convention, diags: &mut Vec<Diagnostic>) {
+    use crate::model::centre::Status;
+    if conv.data.status == Status::Signed {
+        return;
+    }
+    let base_signed = cx
+        .period
+        .centres
+        .iter()
+        .filter_map(|c| c.data.as_ref())
+        .any(|d| d.data.status == Status::Signed);
     let unknown = |civility: Option<crate::model::parties::Civility>, title: &str| {
         civility.is_none()
             && !crate::model::is_unfilled(title)
@@ -84,16 +96,17 @@ fn civilities(conv: &Convention, diags: &mut Vec<Diagnostic>) {
             Rule::CivilityMissing,
             loc,
             format!(
-                "{who} has no `civility`, and « {} » does not say whether a woman or a man signs: the documents write « dûment habilité »",
+                "{who} has no `civility`, and « {} » does not say whether a woman or a man signs: the documents use the masculine",
                 title.trim()
             ),
         )
         .with_help("add `civility = \"Mme\"` or `civility = \"M.\"`")
     };
     for s in &conv.data.signatories {
-        if unknown(s.civility, &s.title) {
+        let loc = conv.tree.loc_of(&["signatories", &s.id, "title"]);
+        if unknown(s.civility, &s.title) && !(base_signed && loc.file != conv.centre_file) {
             diags.push(finding(
-                conv.tree.loc_of(&["signatories", &s.id, "title"]),
+                loc,
                 format!("the representative of signatory `{}`", s.id),
                 &s.title,
             ));

@@ -737,7 +737,7 @@ pub fn title_gender(title: &str) -> Option<Gender> {
     // The head noun: any of these endings.
     const NOUN_F: &[&str] = &[
         "trice", "ente", "ante", "ère", "euse", "esse", "ointe", "ée", "ète", "enne", "élue",
-        "eure",
+        "eure", "effe",
     ];
     const NOUN_M: &[&str] = &[
         "teur", "eur", "ier", "ent", "ant", "oint", "é", "et", "ien", "élu",
@@ -755,8 +755,8 @@ pub fn title_gender(title: &str) -> Option<Gender> {
             return None;
         }
         match (i, word) {
-            (0, "la") => return Some(Gender::F),
-            (0, "le") => return Some(Gender::M),
+            (0, "la" | "madame") => return Some(Gender::F),
+            (0, "le" | "monsieur") => return Some(Gender::M),
             (_, "1re" | "1ère") => return Some(Gender::F),
             (_, "1er") => return Some(Gender::M),
             _ => {}
@@ -914,6 +914,9 @@ mod tests {
             ("Chargée de mission", Some(Gender::F)),
             ("Chargé de mission", Some(Gender::M)),
             ("Ingénieure", Some(Gender::F)),
+            ("Cheffe de service", Some(Gender::F)),
+            ("Madame la Maire", Some(Gender::F)),
+            ("Monsieur le Maire", Some(Gender::M)),
             ("Professeure", Some(Gender::F)),
             ("Professeur", Some(Gender::M)),
             ("Maire", None),

@@ -1023,4 +1023,9 @@ fn civility_missing() {
         civility(&repo),
         [f("civility-missing", "warning", TOML, 11, 9)]
     );
+    // A signed convention changes only by an avenant: not asked for a
+    // civility, nor is its base while it is signed.
+    repo.replace(BASE, "civility = \"Mme\"\n", "");
+    repo.replace(TOML, "status = \"draft\"", "status = \"signed\"");
+    assert_eq!(civility(&repo), []);
 }
