@@ -291,8 +291,8 @@ impl Rule {
                  (« La maire, »); without a civility and with such a title cpo cannot know, \
                  writes the masculine and a bare title. A title that shows the gender \
                  (« présidente », « directeur ») needs no civility. Add `civility = \"Mme\"` \
-                 or `civility = \"M.\"`. A signed convention is not asked (nor its base while \
-                 one is signed): it changes only by an avenant."
+                 or `civility = \"M.\"`; a signed convention is not asked (nor its base while \
+                 one is signed), since it changes only by an avenant."
             }
             Rule::Iban => {
                 "Checks the IBAN (ISO 13616 check digits, 27 characters for a French account) \
