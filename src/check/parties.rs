@@ -16,7 +16,7 @@ use crate::model::parties::{AgrementKind, CHARTE_LAICITE_CAF};
 pub const AUDITOR_THRESHOLD: i64 = 153_000;
 
 pub fn centre(cx: &PeriodCx<'_>, conv: &Convention, diags: &mut Vec<Diagnostic>) {
-    habilitations(conv, diags);
+    habilitations(cx, conv, diags);
     civilities(cx, conv, diags);
     bank(conv, diags);
     auditor(conv, diags);
@@ -26,10 +26,58 @@ pub fn centre(cx: &PeriodCx<'_>, conv: &Convention, diags: &mut Vec<Diagnostic>)
 
 /// `habilitation-missing`: a warning while the convention is drafted, an
 /// error once it is ready to sign or signed.
-fn habilitations(conv: &Convention, diags: &mut Vec<Diagnostic>) {
+fn habilitations(cx: &PeriodCx<'_>, conv: &Convention, diags: &mut Vec<Diagnostic>) {
     let data = &conv.data;
     let severity = super::until_signing(data.status);
     for s in &data.signatories {
+        // Another person signs for this party in this convention (the
+        // centre's file names them): the base's act empowered the base's
+        // signer, and its civility and title were theirs.
+        let from_base = |key: &str| {
+            // An act merged key by key: its date says whose it is.
+            let path: &[&str] = if key == "habilitation" {
+                &["signatories", &s.id, key, "date"]
+            } else {
+                &["signatories", &s.id, key]
+            };
+            conv.tree.loc_of(path).file != conv.centre_file
+        };
+        let base_signer = cx
+            .period
+            .base
+            .as_ref()
+            .and_then(|b| b.data.signatories.iter().find(|b| b.id == s.id))
+            .map(|b| b.representative.trim());
+        if !from_base("representative") && base_signer.is_some_and(|b| b != s.representative.trim())
+        {
+            let inherited: Vec<&str> = [
+                ("habilitation", s.habilitation.is_some()),
+                ("civility", s.civility.is_some()),
+                ("title", true),
+            ]
+            .into_iter()
+            .filter(|(key, present)| *present && from_base(key))
+            .map(|(key, _)| key)
+            .collect();
+            if !inherited.is_empty() {
+                diags.push(
+                    Diagnostic::new(
+                        Rule::HabilitationMissing,
+                        conv.tree.loc_of(&["signatories", &s.id, "representative"]),
+                        format!(
+                            "{} signs for `{}` in this convention, under the {} of the base's signer",
+                            s.representative,
+                            s.id,
+                            inherited.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+                        ),
+                    )
+                    .with_severity(severity)
+                    .with_help(
+                        "give this signer's own `habilitation` (a délégation), `civility` and `title` next to `representative`",
+                    ),
+                );
+            }
+        }
         if s.habilitation.is_none() {
             let loc = conv.tree.loc_of(&["signatories", &s.id, "id"]);
             diags.push(

@@ -163,7 +163,7 @@ rules! {
     ObjectiveWithoutIndicator = "objective-without-indicator", Objectives, Warning,
         "an objective with no indicator";
     HabilitationMissing = "habilitation-missing", Parties, Warning,
-        "a signatory without `habilitation` or an association without `mandate` (an error once the convention is ready or signed)";
+        "a signatory without `habilitation` (or signed in one convention by another person under the base's act), or an association without `mandate` (an error once the convention is ready or signed)";
     CivilityMissing = "civility-missing", Parties, Warning,
         "a signer without `civility` whose title does not say their gender (« maire »): the document agrees « dûment habilité » in the masculine";
     Iban = "iban", Parties, Error,
@@ -276,7 +276,9 @@ impl Rule {
             }
             Rule::HabilitationMissing => {
                 "Reports a public party without `habilitation` (the délibération or décision \
-                 that empowers its representative to sign) or an association without `mandate`. \
+                 that empowers its representative to sign), one whose representative a centre \
+                 changes while keeping the base's act, civility or title, or an association \
+                 without `mandate`. \
                  The contrôle de légalité checks that act, and the party clause cites it \
                  (« dûment habilitée par délibération du conseil municipal n° … du … »). A \
                  warning while the convention is a draft, an error once it is ready or signed; \

@@ -1029,3 +1029,50 @@ fn civility_missing() {
     repo.replace(TOML, "status = \"draft\"", "status = \"signed\"");
     assert_eq!(civility(&repo), []);
 }
+
+/// Another person signing for a base party in one convention signs under
+/// their own act, civility and title, not the base signer's.
+#[test]
+fn habilitation_of_another_signer() {
+    let setup = |representative: &str| {
+        let repo = clean();
+        repo.replace("cpo.toml", "habilitation-missing = \"allow\"\n", "");
+        repo.replace(
+            BASE,
+            "title = \"Maire\"",
+            "title = \"Maire\"\ncivility = \"Mme\"\nhabilitation = { act = \"délibération\", body = \"conseil municipal\", number = \"2022-0147\", date = 2022-03-28 }",
+        );
+        repo.append(
+            TOML,
+            &format!("\n[[signatories]]\nid = \"ville\"\nrepresentative = \"{representative}\"\n"),
+        );
+        repo
+    };
+    let others = |repo: &Repo| -> Vec<String> {
+        messages(repo, "habilitation-missing")
+            .into_iter()
+            .filter(|m| m.contains("signs for"))
+            .collect()
+    };
+    let repo = setup("Jean Dupont");
+    assert_eq!(
+        others(&repo),
+        [
+            "Jean Dupont signs for `ville` in this convention, under the `habilitation`, `civility`, `title` of the base's signer"
+        ]
+    );
+    let line = repo.read(TOML).lines().count() as u64;
+    let found = findings(&repo, &[]);
+    assert!(
+        found.contains(&f("habilitation-missing", "warning", TOML, line, 18)),
+        "{found:?}"
+    );
+    // His own act, civility and title: nothing to say.
+    repo.append(
+        TOML,
+        "civility = \"M.\"\ntitle = \"Adjoint délégué\"\nhabilitation = { act = \"arrêté\", body = \"maire\", number = \"2022-12\", date = 2022-04-01 }\n",
+    );
+    assert!(others(&repo).is_empty());
+    // The base's signer named again is no other signer.
+    assert!(others(&setup("Léonore Moncond'huy")).is_empty());
+}
