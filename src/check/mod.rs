@@ -73,6 +73,9 @@ pub struct PeriodCx<'a> {
     pub snapshot: &'a Snapshot,
     pub period: &'a Period,
     pub shared: Option<&'a Arc<Shared>>,
+    /// Whether a centre of the period is signed: its base then changes
+    /// only with an avenant.
+    pub any_signed: bool,
 }
 
 /// Rules that come with another stage (rendering: templates and links;
@@ -177,13 +180,18 @@ fn check_period(
     files::period(period, diags);
     // The base files print in every convention of the period: what is left
     // to fill in there is an error once one of them is ready to sign.
-    let base_severity = period
-        .centres
-        .iter()
-        .filter_map(|c| c.data.as_ref())
-        .map(|d| until_signing(d.data.status))
+    let statuses = || {
+        period
+            .centres
+            .iter()
+            .filter_map(|c| c.data.as_ref())
+            .map(|d| d.data.status)
+    };
+    let base_severity = statuses()
+        .map(until_signing)
         .max()
         .unwrap_or(Severity::Warning);
+    let any_signed = statuses().any(|s| s == crate::model::centre::Status::Signed);
     if let Some(base) = &period.base {
         files::todos(&base.todos, &[], base_severity, diags);
     }
@@ -197,6 +205,7 @@ fn check_period(
         snapshot,
         period,
         shared: shared.as_ref(),
+        any_signed,
     };
     files::annexes(&cx, diags);
     for s in sources {

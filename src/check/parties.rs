@@ -128,12 +128,6 @@ fn civilities(cx: &PeriodCx<'_>, conv: &Convention, diags: &mut Vec<Diagnostic>)
     if conv.data.status == Status::Signed {
         return;
     }
-    let base_signed = cx
-        .period
-        .centres
-        .iter()
-        .filter_map(|c| c.data.as_ref())
-        .any(|d| d.data.status == Status::Signed);
     let unknown = |civility: Option<crate::model::parties::Civility>, title: &str| {
         civility.is_none()
             && !crate::model::is_unfilled(title)
@@ -152,7 +146,7 @@ fn civilities(cx: &PeriodCx<'_>, conv: &Convention, diags: &mut Vec<Diagnostic>)
     };
     for s in &conv.data.signatories {
         let loc = conv.tree.loc_of(&["signatories", &s.id, "title"]);
-        if unknown(s.civility, &s.title) && !(base_signed && loc.file != conv.centre_file) {
+        if unknown(s.civility, &s.title) && !(cx.any_signed && loc.file != conv.centre_file) {
             diags.push(finding(
                 loc,
                 format!("the representative of signatory `{}`", s.id),
