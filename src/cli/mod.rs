@@ -144,58 +144,48 @@ pub fn main() -> ExitCode {
 
 /// A template's work passed its memory limit ([`crate::budget`]): say so
 /// and stop, as for any input cpo cannot process. Called from inside the
-/// allocator: nothing here may panic (a closed stderr is ignored), and the
-/// process ends without running exit handlers or thread-local destructors,
-/// which could find the interrupted code's state half changed.
+/// allocator (the thread has no limit any more, so it may allocate).
 fn out_of_memory(what: &'static str, limit: usize, total: usize) -> ! {
-    use std::io::Write as _;
-    let _ = writeln!(
-        std::io::stderr().lock(),
+    stop_now(&format!(
         "error: {what} needed more than {} MB of memory (or all templates' work at once more \
          than {} MB); cpo stopped rather than exhaust the machine's (a loop or a range without \
-         end?)",
+         end?)\n",
         limit >> 20,
         total >> 20
-    );
-    #[cfg(unix)]
-    // SAFETY: `_exit` only ends the process.
-    unsafe {
-        libc::_exit(2)
-    }
-    #[cfg(not(unix))]
-    std::process::exit(2)
+    ))
 }
 
 /// Work under a deadline ([`crate::budget::deadline`]: a PDF) took too
-/// long: say so and stop. The work still runs on its own thread, so the
-/// process ends without waiting for it, nor running exit handlers that
-/// could find its state half changed.
+/// long: say so and stop, while the work still runs on its own thread.
 fn overtime(what: &str, within: std::time::Duration) -> ! {
-    let message = format!(
+    stop_now(&format!(
         "error: {what} took more than {} s and was stopped, with the rest of the run: a loop \
          without end in templates/convention.typ, or a convention or annex too large to lay \
          out in that time? (CPO_PDF_TIMEOUT=SECONDS allows longer)\n",
         within.as_secs()
-    );
-    // Straight to the file descriptor: a thread stopped while it held
-    // stderr's lock must not keep the process from ending.
+    ))
+}
+
+/// Write `message` on stderr and end the process with exit code 2, from
+/// the middle of other work: straight to the file descriptor (a thread
+/// stopped while it held stderr's lock must not keep the process from
+/// ending; a closed stderr is ignored), and without exit handlers or
+/// thread-local destructors, which could find the interrupted code's
+/// state half changed.
+fn stop_now(message: &str) -> ! {
     #[cfg(unix)]
-    // SAFETY: writes `message`'s bytes, which outlive the call.
+    // SAFETY: writes `message`'s bytes, which outlive the call; `_exit`
+    // only ends the process.
     unsafe {
         libc::write(2, message.as_ptr().cast(), message.len());
+        libc::_exit(2)
     }
     #[cfg(not(unix))]
     {
         use std::io::Write as _;
         let _ = std::io::stderr().write_all(message.as_bytes());
+        std::process::exit(2)
     }
-    #[cfg(unix)]
-    // SAFETY: `_exit` only ends the process.
-    unsafe {
-        libc::_exit(2)
-    }
-    #[cfg(not(unix))]
-    std::process::exit(2)
 }
 
 /// Print an error and its causes on stderr.
