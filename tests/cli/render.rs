@@ -551,6 +551,12 @@ fn build_after_one_edit_rewrites_only_that_convention() {
     );
 }
 
+/// Beaulieu's convention rendered as Markdown, as read.
+fn beaulieu_md(repo: &Repo) -> String {
+    repo.cpo(&["render", "beaulieu", "--format", "md"]).code(0);
+    repo.read(&format!("{PERIOD_DIR}/beaulieu.md"))
+}
+
 /// Without a civility, « habilité » agrees with the form of the signer's
 /// title (« présidente »), not with a masculine default.
 #[test]
@@ -562,16 +568,14 @@ fn habilitation_agrees_with_the_title_when_the_civility_is_not_given() {
         "civility = \"Mme\"\ntitle = \"Présidente\"",
         "title = \"Présidente\"",
     );
-    repo.cpo(&["render", "beaulieu", "--format", "md"]).code(0);
-    let md = repo.read(&format!("{PERIOD_DIR}/beaulieu.md"));
+    let md = beaulieu_md(&repo);
     assert!(
         md.contains("représentée par Hélène Garnier, présidente, dûment habilitée par décision")
             && md.contains("La présidente, Hélène Garnier"),
         "{md}"
     );
     repo.replace(toml, "title = \"Présidente\"", "title = \"Président\"");
-    repo.cpo(&["render", "beaulieu", "--format", "md"]).code(0);
-    let md = repo.read(&format!("{PERIOD_DIR}/beaulieu.md"));
+    let md = beaulieu_md(&repo);
     assert!(
         md.contains("représentée par Hélène Garnier, président, dûment habilité par décision")
             && md.contains("Le président, Hélène Garnier"),
@@ -590,11 +594,9 @@ fn base_md_reads_the_signers_gender() {
         "periods/2022-2025/base.md",
         "\nSigné par {% if centre.association.signer_gender == \"f\" %}la présidente{% else %}le président{% endif %} ({{ centre.association.signer_gender }}).\n",
     );
-    repo.cpo(&["render", "beaulieu", "--format", "md"]).code(0);
-    let md = repo.read(&format!("{PERIOD_DIR}/beaulieu.md"));
+    let md = beaulieu_md(&repo);
     assert!(md.contains("Signé par la présidente (f)."), "{md}");
     repo.replace(toml, "title = \"Présidente\"", "title = \"Maire\"");
-    repo.cpo(&["render", "beaulieu", "--format", "md"]).code(0);
-    let md = repo.read(&format!("{PERIOD_DIR}/beaulieu.md"));
+    let md = beaulieu_md(&repo);
     assert!(md.contains("Signé par le président ()."), "{md}");
 }
