@@ -47,6 +47,14 @@ fn findings(repo: &Repo, args: &[&str]) -> Vec<Finding> {
     found
 }
 
+/// The findings of one rule.
+fn findings_of(repo: &Repo, rule: &str) -> Vec<Finding> {
+    findings(repo, &[])
+        .into_iter()
+        .filter(|x| x.0 == rule)
+        .collect()
+}
+
 fn f(rule: &str, severity: &str, file: &str, line: u64, col: u64) -> Finding {
     (rule.into(), severity.into(), file.into(), line, col)
 }
@@ -91,10 +99,8 @@ fn todo() {
     // people sign: errors, the base's too (it prints in every convention
     // of the period).
     repo.replace(TOML, "status = \"draft\"", "status = \"ready\"");
-    let found = findings(&repo, &[]);
-    let todos: Vec<_> = found.iter().filter(|x| x.0 == "todo").cloned().collect();
     assert_eq!(
-        todos,
+        findings_of(&repo, "todo"),
         [
             f("todo", "error", BASE_MD, 9, 13),
             f("todo", "error", MD, 6, 32),
@@ -944,12 +950,7 @@ fn todo_when_every_amount_is_zero() {
         .replace_all(&text[cut..], "${1}0");
     repo.write(TOML, format!("{}{zeros}", &text[..cut]));
     let line = text[..cut].lines().count() as u64 + 1;
-    let todos = |repo: &Repo| -> Vec<Finding> {
-        findings(repo, &[])
-            .into_iter()
-            .filter(|x| x.0 == "todo")
-            .collect()
-    };
+    let todos = |repo: &Repo| findings_of(repo, "todo");
     assert_eq!(todos(&repo), [f("todo", "warning", TOML, line, 2)]);
     repo.replace(TOML, "status = \"draft\"", "status = \"ready\"");
     assert_eq!(todos(&repo), [f("todo", "error", TOML, line, 2)]);
@@ -1001,12 +1002,7 @@ fn agrement_expired() {
 fn civility_missing() {
     let repo = clean();
     repo.replace("cpo.toml", "civility-missing = \"allow\"\n", "");
-    let civility = |repo: &Repo| -> Vec<Finding> {
-        findings(repo, &[])
-            .into_iter()
-            .filter(|x| x.0 == "civility-missing")
-            .collect()
-    };
+    let civility = |repo: &Repo| findings_of(repo, "civility-missing");
     // « Maire » says nothing; « Directrice » and « Présidente » do.
     assert_eq!(
         civility(&repo),
