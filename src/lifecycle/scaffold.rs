@@ -239,19 +239,27 @@ fn shift_item_years(item: &mut Item, delta: i32) {
     if let Some(t) = item.as_inline_table_mut() {
         shift_inline_years(t, delta);
     } else if let Some(t) = item.as_table_mut() {
-        // `[funding.ville]` with a line per year.
-        let keys: Vec<String> = t.iter().map(|(k, _)| k.to_string()).collect();
-        if !keys.iter().all(|k| k.parse::<i32>().is_ok()) {
-            return;
-        }
-        let entries: Vec<_> = keys.iter().filter_map(|k| t.remove_entry(k)).collect();
-        for (key, value) in entries {
-            let year = key.get().parse::<i32>().unwrap_or_default();
-            let new_key = Key::new(year.saturating_add(delta).to_string())
-                .with_leaf_decor(key.leaf_decor().clone());
-            t.insert_formatted(&new_key, value);
-        }
+        // `[funding.ville]` with a line per year; another table is left.
+        let _ = shift_table_years(t, delta);
     }
+}
+
+/// Shift the keys of a table whose keys are all years (`[budget.2022]`,
+/// `[funding.ville]`), keeping each key's comments; otherwise change
+/// nothing and give the first key that is not a year.
+fn shift_table_years(t: &mut toml_edit::Table, delta: i32) -> Result<(), String> {
+    let keys: Vec<String> = t.iter().map(|(k, _)| k.to_string()).collect();
+    if let Some(bad) = keys.iter().find(|k| k.parse::<i32>().is_err()) {
+        return Err(bad.clone());
+    }
+    let entries: Vec<_> = keys.iter().filter_map(|k| t.remove_entry(k)).collect();
+    for (key, value) in entries {
+        let year = key.get().parse::<i32>().unwrap_or_default();
+        let new_key = Key::new(year.saturating_add(delta).to_string())
+            .with_leaf_decor(key.leaf_decor().clone());
+        t.insert_formatted(&new_key, value);
+    }
+    Ok(())
 }
 
 /// Shift a TOML date value by whole years.
@@ -382,22 +390,8 @@ pub fn roll_centre(
         }
     }
     if let Some(budget) = doc.get_mut("budget").and_then(Item::as_table_mut) {
-        let keys: Vec<String> = budget.iter().map(|(k, _)| k.to_string()).collect();
-        let mut entries = Vec::new();
-        for k in keys {
-            if let Some((key, item)) = budget.remove_entry(&k) {
-                entries.push((key, item));
-            }
-        }
-        for (key, item) in entries {
-            let year = key
-                .get()
-                .parse::<i32>()
-                .with_context(|| format!("budget key `{}` is not a year", key.get()))?;
-            let new_key = Key::new(year.saturating_add(delta).to_string())
-                .with_leaf_decor(key.leaf_decor().clone());
-            budget.insert_formatted(&new_key, item);
-        }
+        shift_table_years(budget, delta)
+            .map_err(|key| anyhow::anyhow!("budget key `{key}` is not a year"))?;
     }
     if let Some(objectives) = doc.get_mut("objectives") {
         each_table(objectives, &mut |objective| {
