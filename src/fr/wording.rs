@@ -773,9 +773,8 @@ pub fn title_gender(title: &str) -> Option<Gender> {
         if EITHER.contains(&last) {
             continue;
         }
-        let head =
-            i == 0 || (i == 1 && matches!(lower.split_whitespace().next(), Some("la" | "le")));
-        let (f, m) = if head {
+        // (A leading article has given the gender already.)
+        let (f, m) = if i == 0 {
             (NOUN_F, NOUN_M)
         } else {
             (ADJ_F, ADJ_M)
